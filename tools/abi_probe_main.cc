@@ -28,7 +28,11 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(r.raw_key_size),
               static_cast<unsigned long long>(r.format_version),
               r.column_family_name.c_str(), r.comparator_name.c_str());
+  std::printf("  metaindex:");
+  for (const auto& name : r.meta_blocks) std::printf(" %s", name.c_str());
+  std::printf("\n  data section via metaindex: \"%s\"\n", r.data_section.c_str());
   for (const auto& kv : r.user_properties) {
+    if (kv.first.rfind("sctable.", 0) != 0) continue;  // RocksDB's are binary
     std::printf("  %s=%s\n", kv.first.c_str(), kv.second.c_str());
   }
   return 0;

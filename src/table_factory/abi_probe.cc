@@ -10,6 +10,7 @@
 #include "rocksdb/env.h"
 #include "rocksdb/file_system.h"
 #include "rocksdb/options.h"
+#include "table/block_based/block.h"
 #include "table/format.h"
 #include "table/meta_blocks.h"
 
@@ -65,6 +66,7 @@ Status WriteAbiProbeTable(const std::string& path, uint64_t num_entries,
 
   rocksdb::MetaIndexBuilder meta_builder;
   meta_builder.Add(rocksdb::kPropertiesBlockName, prop_handle);
+  meta_builder.Add(kAbiProbeDataBlock, rocksdb::BlockHandle(0, data.size()));
   rocksdb::Slice meta_block = meta_builder.Finish();
   rocksdb::BlockHandle meta_handle(offset, meta_block.size());
   SCTABLE_RETURN_IF_ERROR(
@@ -109,6 +111,38 @@ Status ReadAbiProbeTable(const std::string& path, AbiProbeResult* result) {
   result->user_properties.clear();
   for (const auto& kv : props->user_collected_properties) {
     result->user_properties[kv.first] = kv.second;
+  }
+
+  // Find the data section the way the table reader finds its own sections:
+  // metaindex block -> Block -> MetaBlockIter -> handle. BlockContents,
+  // Block and the iterator live in our frames but are filled and walked by
+  // the library, so a layout mismatch shows up here.
+  rocksdb::BlockContents meta_contents;
+  SCTABLE_RETURN_IF_ERROR(FromRocks(
+      rocksdb::ReadMetaIndexBlockInFile(&reader, size, kAbiProbeMagic,
+                                        ioptions, &meta_contents),
+      "read metaindex"));
+  rocksdb::Block meta_block(std::move(meta_contents));
+  std::unique_ptr<rocksdb::MetaBlockIter> meta_iter(
+      meta_block.NewMetaIterator());
+  rocksdb::BlockHandle data_handle;
+  SCTABLE_RETURN_IF_ERROR(FromRocks(
+      rocksdb::FindMetaBlock(meta_iter.get(), kAbiProbeDataBlock,
+                             &data_handle),
+      "find data section"));
+  result->meta_blocks.clear();
+  for (meta_iter->SeekToFirst(); meta_iter->Valid(); meta_iter->Next()) {
+    result->meta_blocks.push_back(meta_iter->key().ToString());
+  }
+  rocksdb::BlockContents data_contents;
+  SCTABLE_RETURN_IF_ERROR(FromRocks(
+      rocksdb::ReadMetaBlock(&reader, nullptr, size, kAbiProbeMagic, ioptions,
+                             kAbiProbeDataBlock, rocksdb::BlockType::kMetaIndex,
+                             &data_contents),
+      "read data section"));
+  result->data_section = data_contents.data.ToString();
+  if (data_handle.size() != result->data_section.size()) {
+    return Status::Corruption("data section handle and contents disagree");
   }
   return Status::OK();
 }

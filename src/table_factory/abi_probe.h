@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -19,6 +20,8 @@ namespace sctable {
 // Magic number of probe files (not a real format; the real format's magic is
 // in docs/format.md).
 constexpr uint64_t kAbiProbeMagic = 0x5343544142494f31ull;  // "SCTABIO1"
+// Metaindex name of the probe's own data section.
+constexpr const char* kAbiProbeDataBlock = "sctable.probe.data";
 
 struct AbiProbeResult {
   uint64_t file_size = 0;
@@ -30,6 +33,8 @@ struct AbiProbeResult {
   std::string column_family_name;
   std::string comparator_name;
   std::map<std::string, std::string> user_properties;
+  std::vector<std::string> meta_blocks;  // metaindex entry names, in order
+  std::string data_section;              // found through the metaindex
 };
 
 // Writes the probe table to `path`, with `num_entries` as the recorded entry

@@ -37,6 +37,9 @@ TEST(AbiGuardTest, PropertiesRoundTripThroughRocksDBInternals) {
   EXPECT_EQ(r.comparator_name, "leveldb.BytewiseComparator");
   ASSERT_EQ(r.user_properties.count("sctable.probe"), 1u);
   EXPECT_EQ(r.user_properties.at("sctable.probe"), "guard");
+  EXPECT_EQ(r.meta_blocks,
+            (std::vector<std::string>{"rocksdb.properties", kAbiProbeDataBlock}));
+  EXPECT_EQ(r.data_section, "sctable abi probe data");
 }
 
 TEST(AbiGuardTest, ManyRoundTripsStayConsistent) {
@@ -52,6 +55,7 @@ TEST(AbiGuardTest, ManyRoundTripsStayConsistent) {
     ASSERT_TRUE(s.ok()) << s.ToString();
     ASSERT_EQ(r.num_entries, static_cast<uint64_t>(i));
     ASSERT_EQ(r.user_properties["sctable.probe"], note);
+    ASSERT_EQ(r.data_section, "sctable abi probe data");
   }
 }
 
