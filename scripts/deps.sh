@@ -72,11 +72,17 @@ has_deb_src() {
 }
 if ! has_deb_src; then
   base=/etc/apt/sources.list.d/debian.sources
-  [ -f "$base" ] || die "no deb-src entry and no $base to derive one from; \
-add a deb-src line for Debian bookworm and rerun"
-  say "no deb-src entry found: adding /etc/apt/sources.list.d/sctable-deb-src.sources (from $base)"
-  sed -E 's/^Types:.*/Types: deb-src/' "$base" |
-    as_root tee /etc/apt/sources.list.d/sctable-deb-src.sources >/dev/null
+  if [ -f "$base" ]; then
+    say "no deb-src entry found: adding /etc/apt/sources.list.d/sctable-deb-src.sources (from $base)"
+    sed -E 's/^Types:.*/Types: deb-src/' "$base" |
+      as_root tee /etc/apt/sources.list.d/sctable-deb-src.sources >/dev/null
+  elif grep -qsE '^[[:space:]]*deb[[:space:]]' /etc/apt/sources.list; then
+    say "no deb-src entry found: adding /etc/apt/sources.list.d/sctable-deb-src.list (from /etc/apt/sources.list)"
+    sed -nE 's/^[[:space:]]*deb([[:space:]])/deb-src\1/p' /etc/apt/sources.list |
+      as_root tee /etc/apt/sources.list.d/sctable-deb-src.list >/dev/null
+  else
+    die "no deb-src entry and no Debian source list to derive one from; add a deb-src line for bookworm and rerun"
+  fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 fi
 
