@@ -1,0 +1,49 @@
+// ValueStore: the table format's view of its value section, the single place
+// where table_factory meets the value store library. Records are numbered in
+// the order they were added (entry order of the table).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace sctable {
+
+struct ValueStoreOptions {
+  int dict_per_mille = 0;  // 0 = the store's default
+  int checksum_level = 1;  // 2 = per-record checksums
+};
+
+class ValueStoreBuilder {
+ public:
+  // Builds the store image from all records (views into memory the caller
+  // keeps alive, e.g. a mapped spool file).
+  static Status Build(const std::vector<std::string_view>& records,
+                      const ValueStoreOptions& options, std::string* image);
+};
+
+class ValueStore {
+ public:
+  ValueStore();
+  ~ValueStore();
+  ValueStore(const ValueStore&) = delete;
+  ValueStore& operator=(const ValueStore&) = delete;
+
+  // Opens an image in place; `image` must outlive this object.
+  Status Open(std::string_view image);
+  Status Verify() const;
+  uint64_t num_records() const;
+  size_t memory_usage() const;
+  // Decodes record `id` into *out (replacing its contents). Thread-safe.
+  Status Get(uint64_t id, std::string* out) const;
+
+ private:
+  struct Rep;
+  std::unique_ptr<Rep> rep_;
+};
+
+}  // namespace sctable
