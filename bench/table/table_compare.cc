@@ -1,0 +1,344 @@
+// table_compare: loads the same records, in the same run, into fresh RocksDB
+// databases using SearchableTable, BlockBasedTable (zstd-3, 16 KiB blocks,
+// 10-bit bloom filter) and BlockBasedTable with a 64 KiB zstd dictionary,
+// through the same write path (batched writes, flush, full compaction), and
+// prints one JSON object per line per format, then ratios against
+// BlockBasedTable. Each format runs in its own child process, so its
+// peak_rss_bytes is its own.
+//
+//   table_compare --tsv FILE | --stanzas FILE [--key-fields F1,F2,...]
+//                 [--gets N] [--seeks N] [--dir DIR]
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sctable/searchable_table.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double Seconds(Clock::time_point a) {
+  return std::chrono::duration<double>(Clock::now() - a).count();
+}
+
+// key<TAB>value with \t \n \\ escapes in both fields.
+std::string Unescape(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 1 < s.size()) {
+      char c = s[++i];
+      out.push_back(c == 't' ? '\t' : c == 'n' ? '\n' : c);
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+bool LoadTsv(const std::string& path, std::map<std::string, std::string>* kv,
+             std::string* err) {
+  std::ifstream in(path);
+  if (!in) return *err = path + ": cannot open", false;
+  std::string line;
+  uint64_t n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    const size_t tab = line.find('\t');
+    if (tab == std::string::npos) {
+      *err = path + ":" + std::to_string(n) + ": no TAB";
+      return false;
+    }
+    (*kv)[Unescape(line.substr(0, tab))] = Unescape(line.substr(tab + 1));
+  }
+  return true;
+}
+
+bool LoadStanzas(const std::string& path, const std::vector<std::string>& fields,
+                 std::map<std::string, std::string>* kv, std::string* err) {
+  std::ifstream in(path);
+  if (!in) return *err = path + ": cannot open", false;
+  std::string line, stanza;
+  std::map<std::string, std::string> f;
+  auto finish = [&] {
+    if (stanza.empty()) return;
+    std::string key;
+    for (const auto& name : fields) {
+      if (!key.empty()) key.push_back(' ');
+      key += f[name];
+    }
+    (*kv)[key] = stanza;
+    stanza.clear();
+    f.clear();
+  };
+  while (std::getline(in, line)) {
+    if (line.empty()) {
+      finish();
+      continue;
+    }
+    stanza += line;
+    stanza.push_back('\n');
+    const size_t colon = line.find(": ");
+    if (colon != std::string::npos && line[0] != ' ') {
+      f[line.substr(0, colon)] = line.substr(colon + 2);
+    }
+  }
+  finish();
+  return true;
+}
+
+uint64_t DirBytes(rocksdb::DB* db) {
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db->GetLiveFilesMetaData(&files);
+  uint64_t total = 0;
+  for (auto& f : files) total += f.size;
+  return total;
+}
+
+struct Format {
+  std::string name;
+  rocksdb::Options Make(uint64_t cache_bytes, bool direct) const {
+    rocksdb::Options o;
+    o.create_if_missing = true;
+    o.write_buffer_size = 64 << 20;
+    o.target_file_size_base = 64 << 20;
+    o.max_open_files = -1;
+    o.use_direct_reads = direct;
+    if (name == "SearchableTable") {
+      o.table_factory.reset(sctable::NewSearchableTableFactory());
+    } else {
+      rocksdb::BlockBasedTableOptions t;
+      t.block_size = 16 << 10;
+      t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+      t.block_cache = rocksdb::NewLRUCache(cache_bytes);
+      o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+      o.compression = rocksdb::kZSTD;
+      o.bottommost_compression = rocksdb::kZSTD;
+      o.compression_opts.level = 3;
+      o.bottommost_compression_opts.level = 3;
+      o.bottommost_compression_opts.enabled = true;
+      if (name == "BlockBasedTable+dict") {
+        for (auto* c : {&o.compression_opts, &o.bottommost_compression_opts}) {
+          c->max_dict_bytes = 64 << 10;
+          c->zstd_max_train_bytes = 64 << 10 << 7;  // 8 MiB of samples
+        }
+      }
+    }
+    return o;
+  }
+};
+
+long PeakRss() {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss * 1024L;
+}
+
+// Runs one format end to end; prints its JSON line.
+int RunFormat(const Format& fmt, const std::map<std::string, std::string>& kv,
+              const std::string& dir, uint64_t gets, uint64_t seeks) {
+  std::vector<const std::string*> keys;
+  uint64_t raw = 0;
+  for (auto& [k, v] : kv) {
+    keys.push_back(&k);
+    raw += k.size() + v.size();
+  }
+  const std::string path = dir + "/" + fmt.name;
+  rocksdb::DestroyDB(path, rocksdb::Options());
+
+  // Load: batched writes, flush, full compaction.
+  rocksdb::DB* raw_db = nullptr;
+  auto t0 = Clock::now();
+  rocksdb::Status s = rocksdb::DB::Open(fmt.Make(raw * 2 + (64 << 20), false),
+                                        path, &raw_db);
+  if (!s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
+  std::unique_ptr<rocksdb::DB> db(raw_db);
+  rocksdb::WriteOptions wo;
+  wo.disableWAL = true;
+  rocksdb::WriteBatch batch;
+  std::vector<size_t> order(keys.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::shuffle(order.begin(), order.end(), std::mt19937_64(42));
+  for (size_t i = 0; i < order.size(); ++i) {
+    batch.Put(*keys[order[i]], kv.at(*keys[order[i]]));
+    if (batch.Count() == 1000 || i + 1 == order.size()) {
+      s = db->Write(wo, &batch);
+      if (!s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
+      batch.Clear();
+    }
+  }
+  s = db->Flush(rocksdb::FlushOptions());
+  rocksdb::CompactRangeOptions c;
+  c.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  if (s.ok()) s = db->CompactRange(c, nullptr, nullptr);
+  if (!s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
+  const double load_s = Seconds(t0);
+  const uint64_t sst_bytes = DirBytes(db.get());
+
+  std::mt19937_64 rng(7);
+  auto time_gets = [&](rocksdb::DB* d, bool present, uint64_t n) {
+    std::string v, k;
+    uint64_t found = 0;
+    auto t = Clock::now();
+    for (uint64_t i = 0; i < n; ++i) {
+      k = *keys[rng() % keys.size()];
+      if (!present) k += "\x01absent";
+      if (d->Get(rocksdb::ReadOptions(), k, &v).ok()) ++found;
+    }
+    const double secs = Seconds(t);
+    if (found != (present ? n : 0)) {
+      std::fprintf(stderr, "%s: wrong Get results (%llu of %llu)\n",
+                   fmt.name.c_str(), (unsigned long long)found,
+                   (unsigned long long)n);
+      std::exit(1);
+    }
+    return n / secs;
+  };
+  // Warm, everything in memory.
+  time_gets(db.get(), true, std::min<uint64_t>(gets, keys.size()));
+  const double get_present = time_gets(db.get(), true, gets);
+  const double get_absent = time_gets(db.get(), false, gets);
+
+  double seek_next = 0;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+    auto t = Clock::now();
+    for (uint64_t i = 0; i < seeks; ++i) {
+      it->Seek(*keys[rng() % keys.size()]);
+      for (int j = 0; j < 10 && it->Valid(); ++j) it->Next();
+    }
+    seek_next = seeks / Seconds(t);
+  }
+  double scan_mb_s = 0;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+    uint64_t bytes = 0;
+    auto t = Clock::now();
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      bytes += it->key().size() + it->value().size();
+    }
+    scan_mb_s = bytes / 1e6 / Seconds(t);
+  }
+  const long rss = PeakRss();
+
+  // Memory budget = SearchableTable's file size (passed in by the parent via
+  // env), as block cache with direct reads for BlockBasedTable; SearchableTable
+  // reads its mmap.
+  db.reset();
+  double get_budget = 0;
+  {
+    const char* b = std::getenv("SCTABLE_BUDGET_BYTES");
+    const uint64_t budget = b != nullptr ? std::strtoull(b, nullptr, 10) : sst_bytes;
+    const bool direct = fmt.name != "SearchableTable";
+    s = rocksdb::DB::Open(fmt.Make(budget, direct), path, &raw_db);
+    if (!s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
+    db.reset(raw_db);
+    time_gets(db.get(), true, std::min<uint64_t>(gets, keys.size()));
+    get_budget = time_gets(db.get(), true, gets);
+  }
+  std::printf(
+      "{\"format\":\"%s\",\"records\":%zu,\"raw_bytes\":%llu,\"sst_bytes\":%llu,"
+      "\"load_s\":%.3f,\"get_present_ops_s\":%.0f,\"get_absent_ops_s\":%.0f,"
+      "\"get_budget_ops_s\":%.0f,\"seek_next_ops_s\":%.0f,\"scan_mb_s\":%.1f,"
+      "\"peak_rss_bytes\":%ld}\n",
+      fmt.name.c_str(), keys.size(), (unsigned long long)raw,
+      (unsigned long long)sst_bytes, load_s, get_present, get_absent,
+      get_budget, seek_next, scan_mb_s, rss);
+  std::fflush(stdout);
+  db.reset();
+  rocksdb::DestroyDB(path, rocksdb::Options());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Compare SearchableTable with BlockBasedTable on one data set"};
+  std::string tsv, stanzas, dir = "/tmp/sctable-table-compare";
+  std::string key_fields = "Package,Version,Architecture";
+  uint64_t gets = 200000, seeks = 50000;
+  app.add_option("--tsv", tsv, "key<TAB>value lines (\\t \\n \\\\ escapes)");
+  app.add_option("--stanzas", stanzas, "blank-line-separated records");
+  app.add_option("--key-fields", key_fields, "stanza fields forming the key");
+  app.add_option("--gets", gets, "random Gets per measurement");
+  app.add_option("--seeks", seeks, "Seek+10 Next operations");
+  app.add_option("--dir", dir, "working directory");
+  CLI11_PARSE(app, argc, argv);
+  if (tsv.empty() == stanzas.empty()) {
+    std::fprintf(stderr, "table_compare: give exactly one of --tsv, --stanzas\n");
+    return 2;
+  }
+  std::map<std::string, std::string> kv;
+  std::string err;
+  std::vector<std::string> fields;
+  std::stringstream ss(key_fields);
+  for (std::string f; std::getline(ss, f, ',');) fields.push_back(f);
+  if (!(tsv.empty() ? LoadStanzas(stanzas, fields, &kv, &err)
+                    : LoadTsv(tsv, &kv, &err))) {
+    std::fprintf(stderr, "table_compare: %s\n", err.c_str());
+    return 1;
+  }
+  (void)!std::system(("mkdir -p '" + dir + "'").c_str());
+
+  const char* names[] = {"SearchableTable", "BlockBasedTable",
+                         "BlockBasedTable+dict"};
+  std::map<std::string, std::string> lines;
+  uint64_t budget = 0;
+  for (const char* name : names) {
+    int fds[2];
+    if (pipe(fds) != 0) return 1;
+    pid_t pid = fork();
+    if (pid == 0) {
+      close(fds[0]);
+      dup2(fds[1], 1);
+      if (budget > 0) setenv("SCTABLE_BUDGET_BYTES", std::to_string(budget).c_str(), 1);
+      std::_Exit(RunFormat(Format{name}, kv, dir, gets, seeks));
+    }
+    close(fds[1]);
+    std::string out;
+    char buf[4096];
+    for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, n);
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      std::fprintf(stderr, "table_compare: %s failed\n", name);
+      return 1;
+    }
+    std::fputs(out.c_str(), stdout);
+    std::fflush(stdout);
+    lines[name] = out;
+    if (budget == 0) {  // SearchableTable runs first: its size is the budget
+      const size_t p = out.find("\"sst_bytes\":");
+      budget = std::strtoull(out.c_str() + p + 12, nullptr, 10);
+    }
+  }
+  // Ratios against BlockBasedTable.
+  auto field = [&](const std::string& fmt, const char* f) {
+    const std::string& l = lines[fmt];
+    const size_t p = l.find(std::string("\"") + f + "\":");
+    return std::strtod(l.c_str() + p + std::strlen(f) + 3, nullptr);
+  };
+  const char* fs[] = {"sst_bytes", "load_s", "get_present_ops_s", "get_absent_ops_s",
+                      "get_budget_ops_s", "seek_next_ops_s", "scan_mb_s", "peak_rss_bytes"};
+  std::printf("{\"ratio\":\"SearchableTable/BlockBasedTable\"");
+  for (const char* f : fs) {
+    std::printf(",\"%s\":%.3f", f, field("SearchableTable", f) / field("BlockBasedTable", f));
+  }
+  std::printf("}\n");
+  return 0;
+}
