@@ -17,6 +17,7 @@ PACKAGES=(
   libsdsl-dev libdivsufsort-dev libzstd-dev liblz4-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   libmarisa-dev
+  lz4 xz-utils
 )
 
 say() { echo "deps: $*"; }

@@ -12,7 +12,8 @@
 //   entries := packed(num_entries values of seq_bits+type_bits bits):
 //              ((seq - min_seq) << type_bits) | type_index
 //
-// The bottommost case (one zero-seqno Put per key) costs 3 bytes in all.
+// The bottommost case (one zero-seqno Put per key) costs a kind byte and two
+// varint counts for the whole file.
 #pragma once
 
 #include <cstdint>
