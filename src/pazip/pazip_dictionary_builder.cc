@@ -12,7 +12,7 @@ namespace sctable {
 namespace pazip {
 namespace {
 
-constexpr unsigned kFilterBits = 25;
+constexpr unsigned kFilterBits = 23;
 
 inline uint64_t SplitMix(uint64_t* s) {
   uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
@@ -21,10 +21,13 @@ inline uint64_t SplitMix(uint64_t* s) {
   return z ^ (z >> 31);
 }
 
+// The filter keys on kFilterGram bytes: positions whose first kFilterGram
+// bytes occur nowhere in the dictionary skip the suffix-array search.
+constexpr unsigned kFilterGram = 6;
 inline uint32_t Hash4(const uint8_t* p) {
-  uint32_t v;
-  std::memcpy(&v, p, 4);
-  return (v * 2654435761u) >> (32 - kFilterBits);
+  uint64_t v = 0;
+  std::memcpy(&v, p, kFilterGram);
+  return static_cast<uint32_t>((v * 0x9E3779B97F4A7C15ull) >> (64 - kFilterBits));
 }
 
 }  // namespace
@@ -81,7 +84,7 @@ DictMatcher::DictMatcher(std::string_view dict)
     if (bucket_hi_[key] == 0) bucket_lo_[key] = i;
     bucket_hi_[key] = i + 1;
   }
-  for (int32_t i = 0; i + 4 <= n; ++i) {
+  for (int32_t i = 0; i + static_cast<int32_t>(kFilterGram) <= n; ++i) {
     const uint32_t h = Hash4(t + i);
     filter_[h >> 6] |= 1ull << (h & 63);
   }
@@ -101,54 +104,61 @@ bool DictMatcher::MayContain4(const uint8_t* p) const {
 
 uint64_t DictMatcher::Find(const uint8_t* p, uint64_t n, uint64_t prefer,
                            uint64_t* offset) const {
-  if (n < 4 || sa_.empty() || !MayContain4(p)) return 0;
+  if (n < kFilterGram || sa_.empty() || !MayContain4(p)) return 0;
   const auto* t = reinterpret_cast<const uint8_t*>(dict_.data());
   const uint64_t dn = dict_.size();
   const unsigned key = (p[0] << 8) | p[1];
   uint64_t lo = bucket_lo_[key], hi = bucket_hi_[key];
   if (lo >= hi) return 0;
-  uint64_t depth = 2;
-  // Narrow [lo, hi) one byte at a time while it is large; suffixes that end
-  // at `depth` sort first (they compare as -1).
-  auto at = [&](uint64_t i) -> int {
-    const uint64_t s = static_cast<uint64_t>(sa_[i]) + depth;
-    return s < dn ? t[s] : -1;
-  };
-  while (hi - lo > 8 && depth < n) {
-    const int c = p[depth];
-    uint64_t a = lo, b = hi;
-    while (a < b) {  // first with at >= c
-      const uint64_t mid = (a + b) / 2;
-      if (at(mid) < c) a = mid + 1; else b = mid;
-    }
-    uint64_t e = a, f = hi;
-    while (e < f) {  // first with at > c
-      const uint64_t mid = (e + f) / 2;
-      if (at(mid) <= c) e = mid + 1; else f = mid;
-    }
-    if (a == e) break;  // no suffix continues with c: all match `depth`
-    lo = a;
-    hi = e;
-    ++depth;
-  }
-  // Few candidates left (or the match ended): compare each directly and
-  // keep the longest, the nearest to `prefer` among equals. When many
-  // candidates tie at `depth`, look at a bounded number of them.
-  uint64_t best_len = 0, best_off = 0, best_dist = ~0ull;
-  const uint64_t limit = std::min<uint64_t>(hi, lo + 32);
-  for (uint64_t i = lo; i < limit; ++i) {
+  // Binary search for p's insertion point among the bucket's suffixes with
+  // whole-string comparisons (skipping the prefix both bounds share, as in
+  // Manber-Myers); the longest match is next to the insertion point.
+  auto lcp_from = [&](uint64_t i, uint64_t from) -> uint64_t {
     const uint64_t s = static_cast<uint64_t>(sa_[i]);
     const uint64_t max = std::min(n, dn - s);
-    uint64_t l = depth < max ? depth : max;
+    uint64_t l = from < max ? from : max;
+    while (l + 8 <= max) {  // 8 bytes at a time: matches can be KiB long
+      uint64_t x, y;
+      std::memcpy(&x, t + s + l, 8);
+      std::memcpy(&y, p + l, 8);
+      if (x != y) return l + (__builtin_ctzll(x ^ y) >> 3);
+      l += 8;
+    }
     while (l < max && t[s + l] == p[l]) ++l;
+    return l;
+  };
+  uint64_t a = lo, b = hi, llcp = 2, rlcp = 2;
+  while (a < b) {
+    const uint64_t mid = a + (b - a) / 2;
+    const uint64_t l = lcp_from(mid, std::min(llcp, rlcp));
+    const uint64_t s = static_cast<uint64_t>(sa_[mid]);
+    // Suffix >= p when p is a prefix of it or it is larger at l.
+    const bool ge = l == n || (s + l < dn && t[s + l] > p[l]);
+    if (ge) { b = mid; rlcp = l; } else { a = mid + 1; llcp = l; }
+  }
+  uint64_t best_len = 0, best_off = 0, best_dist = ~0ull;
+  auto consider = [&](uint64_t i, uint64_t l) {
+    const uint64_t s = static_cast<uint64_t>(sa_[i]);
     const uint64_t dist = s > prefer ? s - prefer : prefer - s;
     if (l > best_len || (l == best_len && dist < best_dist)) {
       best_len = l;
       best_off = s;
       best_dist = dist;
     }
+  };
+  // Walk a few neighbours each way while they match as long, to find an
+  // occurrence near `prefer` (cheaper delta offsets).
+  for (uint64_t i = a, k = 0; i < hi && k < 8; ++i, ++k) {
+    const uint64_t l = lcp_from(i, 2);
+    if (l < best_len) break;
+    consider(i, l);
   }
-  if (best_len < 4) return 0;
+  for (uint64_t i = a, k = 0; i > lo && k < 8; --i, ++k) {
+    const uint64_t l = lcp_from(i - 1, 2);
+    if (l < best_len) break;
+    consider(i - 1, l);
+  }
+  if (best_len < kFilterGram) return 0;
   *offset = best_off;
   return best_len;
 }

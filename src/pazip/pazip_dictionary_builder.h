@@ -5,7 +5,7 @@
 // bytes.
 //
 // Memory while building: the dictionary (D bytes) + suffix array (4D) +
-// bucket table (512 KiB) + 4-gram filter (4 MiB) = 5D + 4.5 MiB.
+// bucket table (512 KiB) + 4-gram filter (1 MiB) = 5D + 1.5 MiB.
 #pragma once
 
 #include <cstdint>
@@ -47,7 +47,7 @@ class DictMatcher {
 
   // Longest prefix of p[0, n) occurring in the dictionary, capped at n.
   // Among occurrences of that length it picks (cheaply) one near `prefer`.
-  // Returns the length (0 when shorter than 4) and sets *offset.
+  // Returns the length (0 when shorter than 6) and sets *offset.
   uint64_t Find(const uint8_t* p, uint64_t n, uint64_t prefer,
                 uint64_t* offset) const;
 
