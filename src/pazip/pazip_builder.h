@@ -1,0 +1,100 @@
+// PazipBuilder: builds a PA-Zip store (docs/format.md "## PA-Zip store")
+// from records added in id order. Call order: (Add)* (Finish | FinishToFile).
+//
+// Build: the builder keeps the added records, then at Finish samples a
+// global dictionary, parses every record against it, derives one Huffman
+// code for all literals, encodes each record on its own, and lays out the
+// sections. If the result is not smaller than storing records verbatim
+// (tiny or incompressible input), it writes a kRaw store instead.
+//
+// Memory bound (peak, during Finish), for R raw input bytes, N records and a
+// dictionary of D bytes (D <= max(3% of R, 16 KiB), <= 64 MiB by default):
+//   R + 8N            the added records and their lengths
+//   + 5D + 4.5 MiB    dictionary, suffix array, buckets, 4-gram filter
+//   + ~1.1 * S        parse output (tokens + literals) where S is the
+//                     compressed size (S <= R for compressible data)
+//   + S + 16N         the store being assembled and its offsets.
+// So peak is about 2R + 5D for incompressible data, and R + 2.2S + 5D for
+// typical data. Thread-compatible: one builder per thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "pazip/pazip_dictionary_builder.h"
+#include "pazip/pazip_format.h"
+
+namespace sctable {
+namespace pazip {
+
+struct BuilderOptions {
+  DictionaryOptions dictionary;
+  // kXxh32 adds 4 bytes per record and detects a corrupt record at Get.
+  RecordChecksum record_checksum = RecordChecksum::kNone;
+  // For tests: never build a dictionary (always kRaw).
+  bool force_raw = false;
+};
+
+// What Finish built, for benchmarks and logs.
+struct BuildStats {
+  StoreKind kind = StoreKind::kRaw;
+  uint64_t num_records = 0;
+  uint64_t raw_bytes = 0;
+  uint64_t store_bytes = 0;
+  uint64_t dict_bytes = 0;
+  uint64_t payload_bytes = 0;
+  uint64_t offsets_bytes = 0;
+  uint64_t token_bytes = 0;      // token streams of coded records
+  uint64_t literal_count = 0;    // literal bytes before Huffman
+  uint64_t literal_bits = 0;     // after Huffman
+  uint64_t dict_matches = 0;
+  uint64_t local_matches = 0;
+  uint64_t raw_records = 0;      // records stored verbatim in a kDictZip store
+};
+
+class PazipBuilder {
+ public:
+  explicit PazipBuilder(const BuilderOptions& options = BuilderOptions());
+  ~PazipBuilder();
+  PazipBuilder(const PazipBuilder&) = delete;
+  PazipBuilder& operator=(const PazipBuilder&) = delete;
+
+  // Adds the next record; its id is the number of records added before it.
+  // REQUIRES: Finish has not been called.
+  void Add(std::string_view record);
+
+  // Builds the store into *store (replacing its contents).
+  // REQUIRES: called once.
+  Status Finish(std::string* store);
+  // Builds the store and writes it to `path` atomically.
+  Status FinishToFile(const std::string& path);
+
+  uint64_t num_records() const { return ends_.size(); }
+  const BuildStats& stats() const { return stats_; }
+
+ private:
+  std::string_view Record(uint64_t i) const;
+  Status BuildRaw(std::string* store);
+  Status BuildDictZip(std::string* store);
+  void Assemble(Header* h, std::string_view dict, std::string_view huff,
+                const std::string& payload, const std::vector<uint64_t>& offs,
+                std::string* store);
+
+  BuilderOptions options_;
+  std::string data_;            // all records, concatenated
+  std::vector<uint64_t> ends_;  // end of record i in data_
+  uint64_t max_record_len_ = 0;
+  bool finished_ = false;
+  BuildStats stats_;
+};
+
+// Encodes offsets[0..n] (n + 1 non-decreasing values) as the offsets
+// section (pazip_format.h).
+std::string EncodeOffsets(const std::vector<uint64_t>& offsets);
+
+}  // namespace pazip
+}  // namespace sctable

@@ -1,0 +1,223 @@
+#include "pazip/pazip_reader.h"
+
+#include <cstring>
+
+#include "common/checksum.h"
+#include "common/cursor.h"
+
+namespace sctable {
+namespace pazip {
+namespace {
+
+Status Bad(std::string_view what) {
+  return Status::Corruption(std::string("pazip: ") + std::string(what));
+}
+
+}  // namespace
+
+Status PazipReader::Open(const char* data, size_t size,
+                         std::unique_ptr<PazipReader>* reader,
+                         const ReaderOptions& options) {
+  if (size < kHeaderSize) return Bad("header: truncated");
+  std::unique_ptr<PazipReader> r(new PazipReader());
+  Header& h = r->h_;
+  DecodeHeader(data, &h);
+  if (h.magic != kMagic) return Bad("header: bad magic");
+  if (h.version != kFormatVersion) {
+    return Status::NotSupported("pazip: unknown format version " +
+                                std::to_string(h.version));
+  }
+  if (h.header_xxh != Checksum64(data, kHeaderSize - 8)) {
+    return Bad("header: checksum mismatch");
+  }
+  const bool dictzip = h.kind == static_cast<uint8_t>(StoreKind::kDictZip);
+  if (!dictzip && h.kind != static_cast<uint8_t>(StoreKind::kRaw)) {
+    return Bad("header: unknown store kind");
+  }
+  if (h.record_checksum > static_cast<uint8_t>(RecordChecksum::kXxh32)) {
+    return Bad("header: unknown record checksum level");
+  }
+  if (dictzip ? (h.literal_coding != static_cast<uint8_t>(LiteralCoding::kHuffman) ||
+                 h.huff_len != 256)
+              : (h.dict_len != 0 || h.huff_len != 0)) {
+    return Bad("header: sections do not match the store kind");
+  }
+  if (h.num_records > (1ull << 56) || h.max_record_len > h.raw_bytes) {
+    return Bad("header: record counts out of range");
+  }
+  uint64_t total = kHeaderSize;
+  const uint64_t parts[] = {h.dict_len, kDictPad,       h.huff_len,
+                            h.payload_len, h.offsets_len, kOffsetsPad};
+  for (uint64_t p : parts) {
+    if (!CheckedAdd(total, p, &total)) return Bad("header: sizes overflow");
+  }
+  if (total != size) return Bad("header: section sizes do not add up");
+  if (h.payload_len < kPayloadFrontPad + kPayloadBackPad) {
+    return Bad("payload: too short");
+  }
+  r->num_blocks_ = NumOffsetBlocks(h.num_records);
+  const uint64_t entries = r->num_blocks_ * kBlockEntrySize;
+  if (h.offsets_len < entries) return Bad("offsets: truncated");
+  const char* p = data + kHeaderSize;
+  r->dict_ = p;
+  p += h.dict_len + kDictPad;
+  r->huff_ = p;
+  p += h.huff_len;
+  r->payload_ = p;
+  p += h.payload_len;
+  r->offsets_ = p;
+  r->packed_ = p + entries;
+  r->packed_bits_ = (h.offsets_len - entries) * 8;
+  r->checksum_bytes_ =
+      h.record_checksum == static_cast<uint8_t>(RecordChecksum::kXxh32) ? 4 : 0;
+  r->ctx_.dict = r->dict_;
+  r->ctx_.dict_len = h.dict_len;
+  if (dictzip) {
+    if (Checksum64(r->huff_, h.huff_len) != h.huff_xxh) {
+      return Bad("huff: checksum mismatch");
+    }
+    SCTABLE_RETURN_IF_ERROR(BuildHuffmanTable(
+        reinterpret_cast<const uint8_t*>(r->huff_), &r->table_));
+    r->ctx_.huff = &r->table_;
+  }
+  if (options.verify_checksums) SCTABLE_RETURN_IF_ERROR(r->VerifyChecksums());
+  *reader = std::move(r);
+  return Status::OK();
+}
+
+Status PazipReader::VerifyChecksums() const {
+  if (Checksum64(dict_, h_.dict_len) != h_.dict_xxh) {
+    return Bad("dict: checksum mismatch");
+  }
+  if (Checksum64(huff_, h_.huff_len) != h_.huff_xxh) {
+    return Bad("huff: checksum mismatch");
+  }
+  if (Checksum64(payload_, h_.payload_len) != h_.payload_xxh) {
+    return Bad("payload: checksum mismatch");
+  }
+  if (Checksum64(offsets_, h_.offsets_len) != h_.offsets_xxh) {
+    return Bad("offsets: checksum mismatch");
+  }
+  return Status::OK();
+}
+
+bool PazipReader::Offset(uint64_t k, uint64_t* off) const {
+  const char* e = offsets_ + (k / kOffsetsPerBlock) * kBlockEntrySize;
+  const uint64_t base = LoadU64(e);
+  const uint64_t j = k % kOffsetsPerBlock;
+  if (j == 0) {
+    *off = base;
+    return true;
+  }
+  const uint64_t meta = LoadU64(e + 8);
+  const unsigned w = static_cast<unsigned>(meta & 0xff);
+  const uint64_t pos = meta >> 8;
+  if (w > kMaxOffsetWidth || pos > packed_bits_ ||
+      j * w > packed_bits_ - pos) {
+    return false;
+  }
+  const uint64_t bit = pos + (j - 1) * w;
+  const uint64_t word = LoadU64(packed_ + (bit >> 3)) >> (bit & 7);
+  const uint64_t v = w == 0 ? 0 : word & ((1ull << w) - 1);
+  return CheckedAdd(base, v, off);
+}
+
+bool PazipReader::RecordBounds(uint64_t id, const char** begin,
+                               const char** end) const {
+  uint64_t s, e;
+  if (!Offset(id, &s) || !Offset(id + 1, &e)) return false;
+  if (s < kPayloadFrontPad || s > e || e > h_.payload_len - kPayloadBackPad) {
+    return false;
+  }
+  *begin = payload_ + s;
+  *end = payload_ + e;
+  return true;
+}
+
+Status PazipReader::Locate(uint64_t id, uint64_t* raw_len, bool* coded,
+                           const char** body, const char** end) const {
+  if (id >= h_.num_records) {
+    return Status::InvalidArgument("pazip: record id out of range");
+  }
+  const char* b;
+  const char* e;
+  if (!RecordBounds(id, &b, &e)) return Bad("offsets: record out of bounds");
+  if (static_cast<uint64_t>(e - b) < checksum_bytes_) {
+    return Bad("record: shorter than its checksum");
+  }
+  e -= checksum_bytes_;
+  if (h_.kind == static_cast<uint8_t>(StoreKind::kRaw)) {
+    *raw_len = e - b;
+    *coded = false;
+    *body = b;
+  } else {
+    *body = ParseRecordHeader(b, e, raw_len, coded);
+    if (*body == nullptr) return Bad("record: bad header");
+  }
+  if (*raw_len > h_.max_record_len) return Bad("record: length out of range");
+  *end = e;
+  return Status::OK();
+}
+
+Status PazipReader::Decode(uint64_t raw_len, bool coded, const char* body,
+                           const char* end, char* out) const {
+  if (!DecodeRecordBody(ctx_, body, end, raw_len, coded, out)) {
+    return Bad("record: corrupt encoding");
+  }
+  if (checksum_bytes_ && DecodeFixed32(end) != Checksum32(out, raw_len)) {
+    return Bad("record: checksum mismatch");
+  }
+  return Status::OK();
+}
+
+Status PazipReader::Get(uint64_t id, std::string* value) const {
+  uint64_t raw_len;
+  bool coded;
+  const char* body;
+  const char* end;
+  SCTABLE_RETURN_IF_ERROR(Locate(id, &raw_len, &coded, &body, &end));
+  value->resize(raw_len);
+  return Decode(raw_len, coded, body, end, value->data());
+}
+
+Status PazipReader::Get(uint64_t id, char* buf, size_t cap,
+                        size_t* len) const {
+  uint64_t raw_len;
+  bool coded;
+  const char* body;
+  const char* end;
+  SCTABLE_RETURN_IF_ERROR(Locate(id, &raw_len, &coded, &body, &end));
+  *len = raw_len;
+  if (raw_len > cap) return Status::InvalidArgument("pazip: buffer too small");
+  return Decode(raw_len, coded, body, end, buf);
+}
+
+Status PazipReader::GetLength(uint64_t id, uint64_t* len) const {
+  bool coded;
+  const char* body;
+  const char* end;
+  return Locate(id, len, &coded, &body, &end);
+}
+
+Status PazipReader::GetRun(uint64_t first, uint64_t count, std::string* out,
+                           std::vector<uint64_t>* ends) const {
+  uint64_t last;
+  if (!CheckedAdd(first, count, &last) || last > h_.num_records) {
+    return Status::InvalidArgument("pazip: run out of range");
+  }
+  for (uint64_t id = first; id < last; ++id) {
+    uint64_t raw_len;
+    bool coded;
+    const char* body;
+    const char* end;
+    SCTABLE_RETURN_IF_ERROR(Locate(id, &raw_len, &coded, &body, &end));
+    const size_t at = out->size();
+    out->resize(at + raw_len);
+    SCTABLE_RETURN_IF_ERROR(Decode(raw_len, coded, body, end, out->data() + at));
+    ends->push_back(out->size());
+  }
+  return Status::OK();
+}
+
+}  // namespace pazip
+}  // namespace sctable

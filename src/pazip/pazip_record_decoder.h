@@ -1,0 +1,48 @@
+// The PA-Zip record decoder: turns one stored record back into its bytes.
+// This is the code that runs on every read and the one that is fuzzed, so it
+// is kept small and treats its input as hostile: every read is bounded by the
+// record, every match is checked against the dictionary or the output, the
+// output never exceeds the declared length, and any inconsistency returns
+// false (the reader turns that into Corruption).
+//
+// Record grammar (docs/format.md "Record encoding"):
+//   record  := varint(raw_len << 1 | coded) body
+//   body    := raw_bytes[raw_len]                       if coded == 0
+//            | token_seq literal_stream                  if coded == 1
+//   token_seq := (token [lit_ext] [match_ext] operand?)*
+//   literal_stream: backward Huffman bit stream (pazip_huffman.h) holding all
+//            literal bytes of the record in order, ending with a sentinel.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "pazip/pazip_huffman.h"
+
+namespace sctable {
+namespace pazip {
+
+// What a record is decoded against. Borrowed; must outlive the decode.
+// REQUIRES: dict has kDictPad readable bytes after dict_len; records passed
+// in lie in a payload with kPayloadFrontPad readable bytes before the first
+// record and kPayloadBackPad after the last.
+struct DecodeContext {
+  const char* dict = nullptr;
+  uint64_t dict_len = 0;
+  const HuffmanTable* huff = nullptr;  // null for kRaw stores
+};
+
+// Parses the record header of [begin, end): sets *raw_len and *coded and
+// returns the body start, or nullptr if the header is malformed.
+const char* ParseRecordHeader(const char* begin, const char* end,
+                              uint64_t* raw_len, bool* coded);
+
+// Decodes the body [body, end) of a record whose header said raw_len/coded
+// into out[0, raw_len). Returns false on any inconsistency; `out` may then
+// hold garbage but nothing outside it was written.
+bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
+                      const char* end, uint64_t raw_len, bool coded,
+                      char* out);
+
+}  // namespace pazip
+}  // namespace sctable
