@@ -188,7 +188,8 @@ rocksdb::Status SearchableTableBuilder::Finish() {
   ValueStoreOptions vopts;
   vopts.dict_per_mille = options_.dict_per_mille;
   vopts.checksum_level = options_.checksum_level;
-  s = ValueStoreBuilder::Build(records, vopts, &value_image);
+  uint64_t dict_bytes = 0;
+  s = ValueStoreBuilder::Build(records, vopts, &value_image, &dict_bytes);
   if (!s.ok()) return status_ = ToRocksStatus(s, "building value store");
   records.clear();
   records.shrink_to_fit();
@@ -240,6 +241,7 @@ rocksdb::Status SearchableTableBuilder::Finish() {
   ours[kPropValueBytes] = std::to_string(value_image.size());
   ours[kPropVersionBytes] = std::to_string(version_image.size());
   ours[kPropUserKeys] = std::to_string(key_ends_.size());
+  ours[kPropDictBytes] = std::to_string(dict_bytes);
   property_block.Add(ours);
   rocksdb::NotifyCollectTableCollectorsOnFinish(collectors_, info_log_,
                                                 &property_block);

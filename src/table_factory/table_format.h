@@ -26,5 +26,6 @@ constexpr const char* kPropIndexBytes = "sctable.index.bytes";
 constexpr const char* kPropValueBytes = "sctable.values.bytes";
 constexpr const char* kPropVersionBytes = "sctable.versions.bytes";
 constexpr const char* kPropUserKeys = "sctable.user_keys";
+constexpr const char* kPropDictBytes = "sctable.values.dict_bytes";
 
 }  // namespace sctable

@@ -22,8 +22,10 @@ class ValueStoreBuilder {
  public:
   // Builds the store image from all records (views into memory the caller
   // keeps alive, e.g. a mapped spool file).
+  // *dict_bytes (optional) receives the size of the store's dictionary.
   static Status Build(const std::vector<std::string_view>& records,
-                      const ValueStoreOptions& options, std::string* image);
+                      const ValueStoreOptions& options, std::string* image,
+                      uint64_t* dict_bytes = nullptr);
 };
 
 class ValueStore {

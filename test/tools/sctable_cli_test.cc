@@ -231,7 +231,7 @@ TEST_F(CliTest, BadInputsFailCleanly) {
                        "in-missing.sst");
   }
   CliRun v = Sctable("verify '" + dir_ + "/in-flip.sst'");
-  ExpectCleanFailure(v, "sctable.values");
+  ExpectCleanFailure(v, "values");
   CliRun k = Sctable("extract '" + dir_ + "/in-good.sst' --key zzz");
   ExpectCleanFailure(k, "key not found: zzz");
   EXPECT_EQ(Sctable("extract '" + dir_ + "/in-good.sst' --key zzz --missing-ok").code, 0);
