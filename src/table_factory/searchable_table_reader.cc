@@ -16,6 +16,7 @@
 #include "table/internal_iterator.h"
 #include "table/meta_blocks.h"
 #include "table/unique_id_impl.h"
+#include "table_factory/block_check.h"
 #include "table_factory/status_util.h"
 #include "table_factory/table_format.h"
 #include "util/vector_iterator.h"
@@ -92,8 +93,11 @@ void DeleteString(void* p) { delete static_cast<std::string*>(p); }
 // Iterates every entry (all versions) in internal-key order.
 class SearchableTableIterator : public rocksdb::InternalIterator {
  public:
-  explicit SearchableTableIterator(const SearchableTableReader* table)
-      : table_(table), cursor_(&table->keys()) {}
+  SearchableTableIterator(const SearchableTableReader* table,
+                          bool allow_unprepared_value)
+      : table_(table),
+        cursor_(&table->keys()),
+        lazy_value_(allow_unprepared_value) {}
 
   bool Valid() const override { return valid_; }
   void SeekToFirst() override {
@@ -147,19 +151,31 @@ class SearchableTableIterator : public rocksdb::InternalIterator {
     SetEntry(end_ - 1);
   }
   void Next() override {
-    if (entry_ + 1 < end_) return SetEntry(entry_ + 1);
-    cursor_.Next();
-    if (LoadKey()) SetEntry(begin_);
+    prev_key_.swap(key_buf_);
+    if (entry_ + 1 < end_) {
+      SetEntry(entry_ + 1);
+    } else {
+      cursor_.Next();
+      if (LoadKey()) SetEntry(begin_);
+    }
+    CheckOrder(/*forward=*/true);
   }
   void Prev() override {
-    if (entry_ > begin_) return SetEntry(entry_ - 1);
-    cursor_.Prev();
-    if (LoadKey()) SetEntry(end_ - 1);
+    prev_key_.swap(key_buf_);
+    if (entry_ > begin_) {
+      SetEntry(entry_ - 1);
+    } else {
+      cursor_.Prev();
+      if (LoadKey()) SetEntry(end_ - 1);
+    }
+    CheckOrder(/*forward=*/false);
   }
   Slice key() const override { return Slice(key_buf_); }
-  Slice value() const override {
-    if (!value_loaded_) LoadValue();
-    return value_;
+  Slice value() const override { return value_; }
+  // With allow_unprepared_value, values are decoded only when asked for.
+  bool PrepareValue() override {
+    if (valid_ && !value_loaded_) LoadValue();
+    return valid_;
   }
   rocksdb::Status status() const override { return status_; }
 
@@ -175,6 +191,24 @@ class SearchableTableIterator : public rocksdb::InternalIterator {
   void Fail(const rocksdb::Status& s) {
     status_ = s;
     valid_ = false;
+  }
+  // Damaged bytes must never yield keys out of internal-key order: RocksDB's
+  // DBIter and merging iterator assert on it (Debian builds with asserts).
+  void CheckOrder(bool forward) {
+    if (!valid_) return;
+    const int c = CompareInternal(prev_key_, key_buf_);
+    if (forward ? c >= 0 : c <= 0) {
+      Fail(rocksdb::Status::Corruption(
+          "SearchableTable: keys out of order (damaged index or versions)"));
+    }
+  }
+  static int CompareInternal(const std::string& a, const std::string& b) {
+    const Slice ua(a.data(), a.size() - 8), ub(b.data(), b.size() - 8);
+    const int c = ua.compare(ub);
+    if (c != 0) return c;
+    const uint64_t pa = DecodeFixed64(a.data() + a.size() - 8);
+    const uint64_t pb = DecodeFixed64(b.data() + b.size() - 8);
+    return pa > pb ? -1 : pa < pb ? 1 : 0;  // newer (larger) first
   }
   // Reads the cursor's key and its entry range; false (and invalid) at the
   // end or on corruption.
@@ -200,8 +234,11 @@ class SearchableTableIterator : public rocksdb::InternalIterator {
     key_buf_.append(footer, 8);
     value_loaded_ = false;
     valid_ = true;
+    // RocksDB's IteratorWrapper caches Valid() right after positioning, so a
+    // decode error must be known now, not when value() is called.
+    if (!lazy_value_) LoadValue();
   }
-  void LoadValue() const {
+  void LoadValue() {
     value_loaded_ = true;
     std::string* buf = &value_buf_;
     const bool pin = IsValuePinned();
@@ -209,7 +246,10 @@ class SearchableTableIterator : public rocksdb::InternalIterator {
     Status s = table_->values().Get(entry_, buf);
     if (!s.ok()) {
       if (pin) delete buf;
+      // An iterator with a non-OK status must not be Valid (RocksDB's
+      // wrappers assert it), so a value that fails to decode ends it.
       status_ = ToRocksStatus(s, "values");
+      valid_ = false;
       value_ = Slice();
       return;
     }
@@ -223,10 +263,12 @@ class SearchableTableIterator : public rocksdb::InternalIterator {
   std::string_view user_key_;
   uint64_t begin_ = 0, end_ = 0, entry_ = 0;
   std::string key_buf_;
-  mutable std::string value_buf_;
-  mutable Slice value_;
-  mutable bool value_loaded_ = false;
-  mutable rocksdb::Status status_;
+  std::string prev_key_;  // the key before the last Next/Prev
+  const bool lazy_value_;
+  std::string value_buf_;
+  Slice value_;
+  bool value_loaded_ = false;
+  rocksdb::Status status_;
   rocksdb::PinnedIteratorsManager* pinned_iters_mgr_ = nullptr;
 };
 
@@ -283,6 +325,20 @@ rocksdb::Status SearchableTableReader::Init(
       rocksdb::ReadFooterFromFile(rocksdb::IOOptions(), file_.get(), nullptr,
                                   file_size, &footer, kSearchableTableMagic);
   if (!s.ok()) return s;
+  // RocksDB parses the metaindex and properties blocks with asserts; check
+  // their structure first (they have no checksum under a foreign magic).
+  auto check_block = [&](const rocksdb::BlockHandle& h, const char* what) {
+    uint64_t block_end;
+    if (!CheckedAdd(h.offset(), h.size(), &block_end) || block_end > file_size) {
+      return rocksdb::Status::Corruption(std::string("SearchableTable: ") + what +
+                                         " outside the file " + path);
+    }
+    Status bs = CheckRocksDBBlock(
+        std::string_view(map_->data() + h.offset(), h.size()), what);
+    return ToRocksStatus(bs, path);
+  };
+  s = check_block(footer.metaindex_handle(), "metaindex block");
+  if (!s.ok()) return s;
   rocksdb::BlockContents metaindex_contents;
   s = rocksdb::ReadMetaIndexBlockInFile(file_.get(), file_size,
                                         kSearchableTableMagic, ioptions_,
@@ -294,6 +350,8 @@ rocksdb::Status SearchableTableReader::Init(
   rocksdb::BlockHandle handle;
   s = rocksdb::FindMetaBlock(meta_iter.get(), rocksdb::kPropertiesBlockName,
                              &handle);
+  if (!s.ok()) return s;
+  s = check_block(handle, "properties block");
   if (!s.ok()) return s;
   std::unique_ptr<rocksdb::TableProperties> props;
   s = rocksdb::ReadTablePropertiesHelper(ro, handle, file_.get(), nullptr,
@@ -393,10 +451,13 @@ rocksdb::Status SearchableTableReader::Init(
 
 rocksdb::InternalIterator* SearchableTableReader::NewIterator(
     const rocksdb::ReadOptions&, const rocksdb::SliceTransform*,
-    rocksdb::Arena* arena, bool, rocksdb::TableReaderCaller, size_t, bool) {
-  if (arena == nullptr) return new SearchableTableIterator(this);
+    rocksdb::Arena* arena, bool, rocksdb::TableReaderCaller, size_t,
+    bool allow_unprepared_value) {
+  if (arena == nullptr) {
+    return new SearchableTableIterator(this, allow_unprepared_value);
+  }
   void* mem = arena->AllocateAligned(sizeof(SearchableTableIterator));
-  return new (mem) SearchableTableIterator(this);
+  return new (mem) SearchableTableIterator(this, allow_unprepared_value);
 }
 
 rocksdb::FragmentedRangeTombstoneIterator*
