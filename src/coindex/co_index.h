@@ -46,6 +46,8 @@ class CoIndex {
   size_t image_size() const { return size_; }
   uint64_t max_key_length() const { return max_key_len_; }
   int num_tries() const { return static_cast<int>(tries_.size()); }
+  // Depth of the top trie (levels of its BFS order).
+  int num_levels() const { return static_cast<int>(level_starts_.size()) - 1; }
 
   // The id of `key`, or false if it is not in the index.
   bool Find(std::string_view key, uint64_t* id) const;

@@ -17,7 +17,19 @@
 
 namespace sctable {
 
-inline int Popcount64(uint64_t x) { return __builtin_popcountll(x); }
+// With -mpopcnt (__POPCNT__) this is one instruction. Without it GCC would
+// call libgcc's table-driven __popcountdi2, which measured ~2x slower in the
+// trie walk than this inline SWAR form.
+inline int Popcount64(uint64_t x) {
+#if defined(__POPCNT__)
+  return __builtin_popcountll(x);
+#else
+  x = x - ((x >> 1) & 0x5555555555555555ULL);
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+  return static_cast<int>((x * 0x0101010101010101ULL) >> 56);
+#endif
+}
 
 // Index (0..63) of the lowest set bit. REQUIRES: x != 0.
 inline int CountTrailingZeros64(uint64_t x) { return __builtin_ctzll(x); }
