@@ -243,7 +243,7 @@ TEST(CoIndexBuilderTest, GoldenBytesOfTinyImage) {
 }
 
 // Real key file, if the benchmark data was fetched (bench/datasets/).
-TEST(CoIndexTest2, RealKeysSliceMatchesStdSet) {
+TEST(CoIndexRealKeysTest, NpmNamesSliceMatchesStdSet) {
   std::ifstream in(SCTABLE_SOURCE_DIR "/bench/data/npm_names.txt");
   if (!in) GTEST_SKIP() << "bench/data/npm_names.txt not fetched";
   std::set<std::string> keys;
