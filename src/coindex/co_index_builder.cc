@@ -1,0 +1,320 @@
+// Builds the CO-Index image: Patricia tries by BFS over sorted key ranges,
+// nesting of path remainders, suffix-shared tail pool, serialization
+// (docs/format.md, "CO-Index image").
+#include "coindex/co_index_builder.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "coindex/format.h"
+#include "coindex/packed_array.h"
+#include "coindex/rank_select.h"
+#include "common/checksum.h"
+#include "common/coding.h"
+
+namespace sctable::coindex {
+namespace {
+
+using Views = std::vector<std::string_view>;
+
+// One Patricia trie in LOUDS form, as built.
+struct TrieOut {
+  uint64_t num_nodes = 0;
+  BitVectorBuilder louds;  // per node in BFS order: 1^degree 0
+  BitVectorBuilder term;   // top trie only: node ends a key
+  BitVectorBuilder link;   // edge into node is longer than its label byte
+  std::string labels;      // first byte of the edge into each node
+  std::vector<uint64_t> link_values;
+  std::vector<uint32_t> level_starts;  // top trie only
+  std::vector<uint32_t> term_before;   // top trie only
+};
+
+struct Range {
+  uint32_t lo, hi;  // keys [lo, hi) share the node's path
+  uint32_t pos;     // bytes of that path
+};
+
+size_t Lcp(std::string_view a, std::string_view b, size_t from) {
+  size_t n = std::min(a.size(), b.size());
+  size_t i = from;
+  while (i + 8 <= n) {
+    uint64_t x, y;
+    memcpy(&x, a.data() + i, 8);
+    memcpy(&y, b.data() + i, 8);
+    if (x != y) return i + (__builtin_ctzll(x ^ y) >> 3);
+    i += 8;
+  }
+  while (i < n && a[i] == b[i]) ++i;
+  return i;
+}
+
+// Builds the trie of `keys` (sorted, unique). For nested tries fills
+// terminal_node[i] with the node where keys[i] ends. `rests` receives, per
+// link node in BFS order, the edge bytes after the label byte.
+void BuildTrie(const Views& keys, bool top, TrieOut* out,
+               std::vector<uint32_t>* terminal_node, Views* rests) {
+  std::vector<Range> cur, next;
+  cur.push_back({0, static_cast<uint32_t>(keys.size()), 0});
+  if (terminal_node) terminal_node->assign(keys.size(), 0);
+  uint64_t node = 0, terms = 0;
+  out->labels.push_back('\0');  // root has no incoming edge
+  out->link.PushBack(false);
+  while (!cur.empty()) {
+    if (top) {
+      out->level_starts.push_back(static_cast<uint32_t>(node));
+      out->term_before.push_back(static_cast<uint32_t>(terms));
+    }
+    next.clear();
+    for (const Range& r : cur) {
+      uint32_t lo = r.lo;
+      const uint32_t pos = r.pos;
+      bool is_term = lo < r.hi && keys[lo].size() == pos;
+      if (is_term) {
+        if (terminal_node) (*terminal_node)[lo] = static_cast<uint32_t>(node);
+        ++lo;
+        ++terms;
+      }
+      if (top) out->term.PushBack(is_term);
+      uint32_t i = lo;
+      while (i < r.hi) {
+        const unsigned char c = keys[i][pos];
+        uint32_t j = i + 1;
+        // Gallop, then binary search for the end of the group with byte c.
+        uint32_t step = 1;
+        while (j + step <= r.hi &&
+               static_cast<unsigned char>(keys[j + step - 1][pos]) == c) {
+          j += step;
+          step *= 2;
+        }
+        uint32_t hi = std::min<uint32_t>(j + step, r.hi);
+        while (j < hi) {
+          uint32_t mid = j + (hi - j) / 2;
+          if (static_cast<unsigned char>(keys[mid][pos]) == c) j = mid + 1;
+          else hi = mid;
+        }
+        size_t end = j - i == 1 ? keys[i].size()
+                                : Lcp(keys[i], keys[j - 1], pos + 1);
+        out->louds.PushBack(true);
+        out->labels.push_back(static_cast<char>(c));
+        const bool is_link = end - pos > 1;
+        out->link.PushBack(is_link);
+        if (is_link) rests->push_back(keys[i].substr(pos + 1, end - pos - 1));
+        next.push_back({i, j, static_cast<uint32_t>(end)});
+        i = j;
+      }
+      out->louds.PushBack(false);
+      ++node;
+    }
+    cur.swap(next);
+  }
+  if (top) {
+    out->level_starts.push_back(static_cast<uint32_t>(node));
+    out->term_before.push_back(static_cast<uint32_t>(terms));
+  }
+  out->num_nodes = node;
+}
+
+// Sorts `strs`, returns the unique strings and, per input, its index among
+// them.
+Views SortUnique(const Views& strs, std::vector<uint32_t>* index_of) {
+  std::vector<uint32_t> order(strs.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return strs[a] < strs[b]; });
+  Views unique;
+  index_of->assign(strs.size(), 0);
+  for (uint32_t k : order) {
+    if (unique.empty() || unique.back() != strs[k]) unique.push_back(strs[k]);
+    (*index_of)[k] = static_cast<uint32_t>(unique.size() - 1);
+  }
+  return unique;
+}
+
+// Reversed copies of `strs` in one buffer; views into it.
+Views Reversed(const Views& strs, std::string* buffer) {
+  size_t total = 0;
+  for (auto s : strs) total += s.size();
+  buffer->clear();
+  buffer->reserve(total);
+  for (auto s : strs) buffer->append(s.rbegin(), s.rend());
+  Views out;
+  out.reserve(strs.size());
+  size_t off = 0;
+  for (auto s : strs) {
+    out.emplace_back(buffer->data() + off, s.size());
+    off += s.size();
+  }
+  return out;
+}
+
+struct PoolOut {
+  std::string bytes;
+  BitVectorBuilder ends;  // 1 at the last byte of each stored string
+  std::vector<uint64_t> offsets;  // per input string
+};
+
+// Stores strings whose reversals are `rkeys` (the actual string of rkeys[i]
+// is its reverse), sharing a string that is a suffix of another.
+void BuildPool(const Views& rkeys, PoolOut* out) {
+  std::vector<uint32_t> index_of;
+  Views unique = SortUnique(rkeys, &index_of);
+  std::vector<uint64_t> off(unique.size());
+  for (size_t i = unique.size(); i-- > 0;) {
+    if (i + 1 < unique.size() &&
+        unique[i + 1].substr(0, unique[i].size()) == unique[i]) {
+      off[i] = off[i + 1] + unique[i + 1].size() - unique[i].size();
+      continue;
+    }
+    off[i] = out->bytes.size();
+    out->bytes.append(unique[i].rbegin(), unique[i].rend());
+    for (size_t k = 0; k < unique[i].size(); ++k) {
+      out->ends.PushBack(k + 1 == unique[i].size());
+    }
+  }
+  out->offsets.resize(rkeys.size());
+  for (size_t i = 0; i < rkeys.size(); ++i) out->offsets[i] = off[index_of[i]];
+}
+
+}  // namespace
+
+CoIndexBuilder::CoIndexBuilder(const CoIndexOptions& options)
+    : options_(options) {}
+
+Status CoIndexBuilder::Add(std::string_view key) {
+  if (!status_.ok()) return status_;
+  if (finished_) return status_ = Status::InvalidArgument("Add after Finish");
+  if (!ends_.empty()) {
+    uint64_t start = ends_.size() > 1 ? ends_[ends_.size() - 2] : 0;
+    std::string_view prev(bytes_.data() + start, ends_.back() - start);
+    if (!(prev < key)) {
+      return status_ = Status::InvalidArgument(
+                 "coindex: key #" + std::to_string(ends_.size()) +
+                 (prev == key ? " duplicates" : " sorts before") + " key #" +
+                 std::to_string(ends_.size() - 1) +
+                 " (keys must be strictly increasing bytewise)");
+    }
+  }
+  if (ends_.size() >= (uint64_t{1} << 31)) {
+    return status_ = Status::NotSupported("coindex: more than 2^31 keys");
+  }
+  bytes_.append(key.data(), key.size());
+  ends_.push_back(bytes_.size());
+  return Status::OK();
+}
+
+Status CoIndexBuilder::Build(const std::vector<std::string_view>& keys,
+                             const CoIndexOptions& options,
+                             std::string* image) {
+  CoIndexBuilder b(options);
+  for (auto k : keys) SCTABLE_RETURN_IF_ERROR(b.Add(k));
+  return b.Finish(image);
+}
+
+Status CoIndexBuilder::Finish(std::string* image) {
+  if (!status_.ok()) return status_;
+  if (finished_) return status_ = Status::InvalidArgument("Finish twice");
+  finished_ = true;
+  if (options_.nest_level < 0 || options_.nest_level > kMaxTries - 1) {
+    return status_ = Status::InvalidArgument("coindex: nest_level out of range");
+  }
+  Views keys;
+  keys.reserve(ends_.size());
+  for (size_t i = 0; i < ends_.size(); ++i) {
+    uint64_t start = i ? ends_[i - 1] : 0;
+    keys.emplace_back(bytes_.data() + start, ends_[i] - start);
+  }
+  std::vector<TrieOut> tries(1);
+  Views rests;
+  BuildTrie(keys, /*top=*/true, &tries[0], nullptr, &rests);
+  if (tries[0].num_nodes >= (uint64_t{1} << 31)) {
+    return status_ = Status::NotSupported("coindex: more than 2^31 nodes");
+  }
+  std::string reversed_buffer;
+  PoolOut pool;
+  bool has_pool = false;
+  const uint64_t stop_bytes =
+      bytes_.size() / std::max(1, options_.nest_stop_ratio);
+  while (!rests.empty()) {
+    uint64_t rest_bytes = 0;
+    for (auto s : rests) rest_bytes += s.size();
+    const int depth = static_cast<int>(tries.size());  // 1 = first nested
+    TrieOut& parent = tries.back();
+    // What the next structure must reproduce: the top trie needs its
+    // remainders forward, a nested trie (walked upwards) needs them reversed.
+    // A nested trie stores the reverse of what it must reproduce.
+    Views inserted = depth == 1 ? Reversed(rests, &reversed_buffer) : rests;
+    if (depth > options_.nest_level || rest_bytes <= stop_bytes) {
+      // The pool stores the strings to reproduce; BuildPool takes reversals.
+      BuildPool(inserted, &pool);
+      parent.link_values = pool.offsets;
+      has_pool = true;
+      break;
+    }
+    std::vector<uint32_t> index_of, terminal;
+    Views unique = SortUnique(inserted, &index_of);
+    TrieOut child;
+    Views child_rests;
+    BuildTrie(unique, /*top=*/false, &child, &terminal, &child_rests);
+    parent.link_values.resize(rests.size());
+    for (size_t i = 0; i < rests.size(); ++i) {
+      parent.link_values[i] = terminal[index_of[i]];
+    }
+    tries.push_back(std::move(child));
+    rests.swap(child_rests);
+  }
+
+  // Serialize (docs/format.md, "CO-Index image").
+  std::string meta, body;
+  PutVarint64(&meta, ends_.size());
+  uint64_t max_key_len = 0;
+  for (auto k : keys) max_key_len = std::max<uint64_t>(max_key_len, k.size());
+  PutVarint64(&meta, max_key_len);
+  meta.push_back(static_cast<char>(tries.size()));
+  meta.push_back(static_cast<char>(has_pool));
+  for (size_t t = 0; t < tries.size(); ++t) {
+    TrieOut& tr = tries[t];
+    const bool top = t == 0;
+    PutVarint64(&meta, tr.num_nodes);
+    PutBitVectorDesc(AppendBitVector(tr.louds, top ? kSelect0 : kSelect1, &body),
+                     &meta);
+    if (top) PutBitVectorDesc(AppendBitVector(tr.term, kSelectNone, &body), &meta);
+    PutBitVectorDesc(AppendBitVector(tr.link, kSelectNone, &body), &meta);
+    while (body.size() % 8) body.push_back('\0');
+    body.append(tr.labels);
+    uint64_t max_link = 0;
+    for (uint64_t v : tr.link_values) max_link = std::max(max_link, v);
+    const int width = BitWidth(max_link);
+    meta.push_back(static_cast<char>(width));
+    AppendPackedArray(tr.link_values, width, &body);
+    if (top) {
+      PutVarint64(&meta, tr.level_starts.size() - 1);
+      for (size_t i = 1; i < tr.level_starts.size(); ++i) {
+        PutVarint64(&meta, tr.level_starts[i] - tr.level_starts[i - 1]);
+        PutVarint64(&meta, tr.term_before[i] - tr.term_before[i - 1]);
+      }
+    }
+    tr = TrieOut();  // release memory early
+  }
+  if (has_pool) {
+    PutVarint64(&meta, pool.bytes.size());
+    while (body.size() % 8) body.push_back('\0');
+    body.append(pool.bytes);
+    PutBitVectorDesc(AppendBitVector(pool.ends, kSelectNone, &body), &meta);
+  }
+  while (body.size() % 8) body.push_back('\0');
+
+  image->clear();
+  PutFixed64(image, kCoIndexMagic);
+  PutFixed32(image, kCoIndexFormatVersion);
+  PutFixed32(image, static_cast<uint32_t>(meta.size()));
+  const uint64_t body_start = (kHeaderSize + meta.size() + 8 + 7) / 8 * 8;
+  PutFixed64(image, body_start + body.size());
+  PutFixed64(image, Checksum64(body));
+  image->append(meta);
+  PutFixed64(image, Checksum64(image->data(), image->size()));
+  image->resize(body_start, '\0');
+  image->append(body);
+  return Status::OK();
+}
+
+}  // namespace sctable::coindex
