@@ -47,6 +47,8 @@ class KeyIndex {
     explicit Cursor(const KeyIndex* index);
     ~Cursor();
     bool Valid() const;
+    // Not OK if the index bytes turned out to be damaged (then !Valid()).
+    Status status() const;
     void SeekToFirst();
     void SeekToLast();
     void Seek(std::string_view target);         // first key >= target

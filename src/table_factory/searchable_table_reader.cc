@@ -214,7 +214,11 @@ class SearchableTableIterator : public rocksdb::InternalIterator {
   // end or on corruption.
   bool LoadKey() {
     valid_ = false;
-    if (!cursor_.Valid()) return false;
+    if (!cursor_.Valid()) {
+      Status cs = cursor_.status();
+      if (!cs.ok()) status_ = ToRocksStatus(cs, "keys");
+      return false;
+    }
     user_key_ = cursor_.key();
     Status s = table_->versions().EntryRange(cursor_.id(), &begin_, &end_);
     if (!s.ok()) {
