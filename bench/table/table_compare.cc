@@ -277,6 +277,10 @@ int main(int argc, char** argv) {
   app.add_option("--gets", gets, "random Gets per measurement");
   app.add_option("--seeks", seeks, "Seek+10 Next operations");
   app.add_option("--dir", dir, "working directory");
+  std::string only;
+  app.add_option("--formats", only,
+                 "comma-separated subset of SearchableTable,BlockBasedTable,"
+                 "BlockBasedTable+dict (ratios need the first two)");
   CLI11_PARSE(app, argc, argv);
   if (tsv.empty() == stanzas.empty()) {
     std::fprintf(stderr, "table_compare: give exactly one of --tsv, --stanzas\n");
@@ -299,6 +303,10 @@ int main(int argc, char** argv) {
   std::map<std::string, std::string> lines;
   uint64_t budget = 0;
   for (const char* name : names) {
+    if (!only.empty() && ("," + only + ",").find(std::string(",") + name + ",") ==
+                             std::string::npos) {
+      continue;
+    }
     int fds[2];
     if (pipe(fds) != 0) return 1;
     pid_t pid = fork();
@@ -326,6 +334,9 @@ int main(int argc, char** argv) {
       const size_t p = out.find("\"sst_bytes\":");
       budget = std::strtoull(out.c_str() + p + 12, nullptr, 10);
     }
+  }
+  if (lines.count("SearchableTable") == 0 || lines.count("BlockBasedTable") == 0) {
+    return 0;
   }
   // Ratios against BlockBasedTable.
   auto field = [&](const std::string& fmt, const char* f) {
