@@ -1,0 +1,182 @@
+#include "table_factory/preload_config.h"
+
+#include <cstdlib>
+#include <strings.h>
+
+#include "rocksdb/comparator.h"
+#include "rocksdb/convenience.h"
+#include "sctable/searchable_table.h"
+
+namespace sctable {
+namespace preload {
+
+namespace {
+
+// ColumnFamilyOptions' "not set" values of ttl and
+// periodic_compaction_seconds (column_family.cc, 7.8.3).
+constexpr uint64_t kDefaultTtl = 0xfffffffffffffffeull;
+constexpr uint64_t kDefaultPeriodicCompSecs = 0xfffffffffffffffeull;
+
+std::string Trim(const std::string& s) {
+  const size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  const size_t e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+// 1/0 (and the usual spellings); -1 when `v` is none of them.
+int ParseBool(const std::string& v) {
+  for (const char* t : {"1", "true", "yes", "on"}) {
+    if (strcasecmp(v.c_str(), t) == 0) return 1;
+  }
+  for (const char* f : {"0", "false", "no", "off", ""}) {
+    if (strcasecmp(v.c_str(), f) == 0) return 0;
+  }
+  return -1;
+}
+
+bool IsBytewise(const rocksdb::Comparator* c) {
+  return c == nullptr ||
+         std::string(c->Name()) == rocksdb::BytewiseComparator()->Name();
+}
+
+std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
+
+}  // namespace
+
+Config ParseConfig(const char* enable, const char* options,
+                   const char* skip_cf, const char* log) {
+  Config c;
+  int enable_flag = -2;  // unset
+  if (enable != nullptr) {
+    enable_flag = ParseBool(Trim(enable));
+    if (enable_flag < 0) {
+      c.error = std::string("SCTABLE_ENABLE=") + enable +
+                " is not 1 or 0 (nor true/false, yes/no, on/off)";
+    }
+  }
+  if (options != nullptr) c.options = Trim(options);
+  // SCTABLE_OPTIONS implies enable, unless SCTABLE_ENABLE=0 says otherwise.
+  c.enabled = enable_flag == 1 || (enable_flag != 0 && !c.options.empty());
+  if (skip_cf != nullptr) {
+    std::string list = skip_cf;
+    size_t start = 0;
+    while (start <= list.size()) {
+      size_t comma = list.find(',', start);
+      if (comma == std::string::npos) comma = list.size();
+      std::string name = Trim(list.substr(start, comma - start));
+      if (!name.empty()) c.skip_cf.insert(name);
+      start = comma + 1;
+    }
+  }
+  if (log != nullptr) {
+    const int f = ParseBool(Trim(log));
+    // Logging is a convenience: an odd value turns it on rather than failing.
+    c.log = f != 0;
+  }
+  return c;
+}
+
+Config ConfigFromEnv() {
+  return ParseConfig(std::getenv("SCTABLE_ENABLE"),
+                     std::getenv("SCTABLE_OPTIONS"),
+                     std::getenv("SCTABLE_SKIP_CF"), std::getenv("SCTABLE_LOG"));
+}
+
+rocksdb::Status NewConfiguredFactory(
+    const std::string& options_string,
+    std::shared_ptr<rocksdb::TableFactory>* factory) {
+  std::string opts = Trim(options_string);
+  // Accept the "{k=v;...}" form of an options string as well.
+  if (opts.size() >= 2 && opts.front() == '{' && opts.back() == '}') {
+    opts = Trim(opts.substr(1, opts.size() - 2));
+  }
+  std::shared_ptr<rocksdb::TableFactory> f(NewSearchableTableFactory());
+  rocksdb::ConfigOptions co;
+  co.ignore_unknown_options = false;
+  co.ignore_unsupported_options = false;
+  co.invoke_prepare_options = true;
+  rocksdb::Status s = opts.empty() ? f->PrepareOptions(co)
+                                   : f->ConfigureFromString(co, opts);
+  if (!s.ok()) {
+    return rocksdb::Status::InvalidArgument(
+        "SCTABLE_OPTIONS=" + Quoted(options_string),
+        s.getState() != nullptr ? s.getState() : s.ToString());
+  }
+  *factory = std::move(f);
+  return rocksdb::Status::OK();
+}
+
+rocksdb::Status SwitchColumnFamilies(const Config& config,
+                                     const std::vector<ColumnFamilyRef>& cfs,
+                                     std::vector<std::string>* notes) {
+  if (!config.error.empty()) {
+    return rocksdb::Status::InvalidArgument("sctable preload", config.error);
+  }
+  if (!config.enabled) return rocksdb::Status::OK();
+  // Validated before anything is changed, so that an invalid SCTABLE_OPTIONS
+  // fails every open, even one where no column family would be switched.
+  std::shared_ptr<rocksdb::TableFactory> factory;
+  rocksdb::Status s = NewConfiguredFactory(config.options, &factory);
+  if (!s.ok()) return s;
+
+  for (const ColumnFamilyRef& cf : cfs) {
+    rocksdb::ColumnFamilyOptions& o = *cf.options;
+    const std::string what = "column family " + Quoted(cf.name);
+    const char* current =
+        o.table_factory == nullptr ? "(none)" : o.table_factory->Name();
+    if (o.table_factory != nullptr &&
+        o.table_factory->IsInstanceOf(kSearchableTableName)) {
+      continue;  // already switched (by an outer interposer) or configured
+    }
+    if (config.skip_cf.count(cf.name) != 0) {
+      notes->push_back(what + " left as " + current + " (SCTABLE_SKIP_CF)");
+      continue;
+    }
+    if (o.table_factory != nullptr &&
+        !o.table_factory->IsInstanceOf(
+            rocksdb::TableFactory::kBlockBasedTableName())) {
+      notes->push_back(what + " left as " + current +
+                       " (SearchableTable can only take over BlockBasedTable"
+                       " column families: it could not read these files)");
+      continue;
+    }
+    if (!IsBytewise(o.comparator)) {
+      notes->push_back(what + " left as " + current + " (comparator " +
+                       o.comparator->Name() +
+                       ": SearchableTable needs the bytewise order)");
+      continue;
+    }
+    if (o.ttl > 0 && o.ttl != kDefaultTtl &&
+        o.compaction_style == rocksdb::kCompactionStyleFIFO) {
+      // FIFO's ttl deletes data: dropping it would change what reads return.
+      notes->push_back(what + " left as " + current + " (FIFO ttl=" +
+                       std::to_string(o.ttl) +
+                       " expires data and is BlockBasedTable-only)");
+      continue;
+    }
+    std::string extra;
+    if (o.ttl > 0 && o.ttl != kDefaultTtl) {
+      extra += "; ttl=" + std::to_string(o.ttl) +
+               " set to 0 (a compaction trigger RocksDB allows only with "
+               "BlockBasedTable)";
+      o.ttl = 0;
+    }
+    if (o.periodic_compaction_seconds > 0 &&
+        o.periodic_compaction_seconds != kDefaultPeriodicCompSecs) {
+      extra += "; periodic_compaction_seconds=" +
+               std::to_string(o.periodic_compaction_seconds) +
+               " set to 0 (BlockBasedTable only)";
+      o.periodic_compaction_seconds = 0;
+    }
+    o.table_factory = factory;
+    notes->push_back(what + ": " + current + " -> " + kSearchableTableName +
+                     (config.options.empty() ? std::string()
+                                             : "{" + config.options + "}") +
+                     extra);
+  }
+  return rocksdb::Status::OK();
+}
+
+}  // namespace preload
+}  // namespace sctable
