@@ -42,6 +42,42 @@ bool IsBytewise(const rocksdb::Comparator* c) {
 
 std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
 
+// Trims `s` and removes one pair of enclosing braces ("{k=v;...}").
+std::string Normalize(const std::string& s) {
+  std::string t = Trim(s);
+  if (t.size() >= 2 && t.front() == '{' && t.back() == '}') {
+    t = Trim(t.substr(1, t.size() - 2));
+  }
+  return t;
+}
+
+// RocksDB's parser accepts an entry without '=' ("checksum_level;") and
+// ignores it; an option the user wrote must never be ignored, so such an
+// entry is an error here. Braces nest ("temp_dir={a;b}"). Empty entries
+// ("a=1;;b=2", which RocksDB rejects) are dropped: `cleaned` has none.
+rocksdb::Status CleanEntries(const std::string& opts, std::string* cleaned) {
+  cleaned->clear();
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i <= opts.size(); ++i) {
+    const char c = i < opts.size() ? opts[i] : ';';
+    if (c == '{') ++depth;
+    if (c == '}') --depth;
+    if (c != ';' || depth > 0) continue;
+    const std::string entry = Trim(opts.substr(start, i - start));
+    start = i + 1;
+    if (entry.empty()) continue;
+    const size_t eq = entry.find('=');
+    if (eq == std::string::npos || Trim(entry.substr(0, eq)).empty()) {
+      return rocksdb::Status::InvalidArgument("entry " + Quoted(entry) +
+                                              " is not name=value");
+    }
+    if (!cleaned->empty()) cleaned->push_back(';');
+    cleaned->append(entry);
+  }
+  return rocksdb::Status::OK();
+}
+
 }  // namespace
 
 Config ParseConfig(const char* enable, const char* options,
@@ -55,7 +91,7 @@ Config ParseConfig(const char* enable, const char* options,
                 " is not 1 or 0 (nor true/false, yes/no, on/off)";
     }
   }
-  if (options != nullptr) c.options = Trim(options);
+  if (options != nullptr) c.options = Normalize(options);
   // SCTABLE_OPTIONS implies enable, unless SCTABLE_ENABLE=0 says otherwise.
   c.enabled = enable_flag == 1 || (enable_flag != 0 && !c.options.empty());
   if (skip_cf != nullptr) {
@@ -86,18 +122,19 @@ Config ConfigFromEnv() {
 rocksdb::Status NewConfiguredFactory(
     const std::string& options_string,
     std::shared_ptr<rocksdb::TableFactory>* factory) {
-  std::string opts = Trim(options_string);
-  // Accept the "{k=v;...}" form of an options string as well.
-  if (opts.size() >= 2 && opts.front() == '{' && opts.back() == '}') {
-    opts = Trim(opts.substr(1, opts.size() - 2));
-  }
+  // The "{k=v;...}" form of an options string is accepted as well.
+  const std::string opts = Normalize(options_string);
   std::shared_ptr<rocksdb::TableFactory> f(NewSearchableTableFactory());
   rocksdb::ConfigOptions co;
   co.ignore_unknown_options = false;
   co.ignore_unsupported_options = false;
   co.invoke_prepare_options = true;
-  rocksdb::Status s = opts.empty() ? f->PrepareOptions(co)
-                                   : f->ConfigureFromString(co, opts);
+  std::string cleaned;
+  rocksdb::Status s = CleanEntries(opts, &cleaned);
+  if (s.ok()) {
+    s = cleaned.empty() ? f->PrepareOptions(co)
+                        : f->ConfigureFromString(co, cleaned);
+  }
   if (!s.ok()) {
     return rocksdb::Status::InvalidArgument(
         "SCTABLE_OPTIONS=" + Quoted(options_string),
