@@ -9,7 +9,8 @@
  * (several flushes), reads them back with get and an iterator, and counts
  * the footer magics of the SSTs. The plain DB is reopened read-write,
  * read-only and as a secondary; another DB gets a column family created after
- * it was opened.
+ * it was opened; a third ingests a file made by SstFileWriter (which the
+ * preload does not switch) and is then compacted completely.
  *
  * Usage: capi_check <empty directory>. Prints one line per step; exits 1 on
  * the first mismatch. */
@@ -214,6 +215,59 @@ int main(int argc, char** argv) {
     rocksdb_writeoptions_destroy(wo);
     rocksdb_close(db);
     Report(path, "rocksdb_create_column_family");
+  }
+  { /* SstFileWriter (it takes the caller's factory: BlockBasedTable) and
+       ingestion, then a full compaction that rewrites the bottommost level */
+    rocksdb_t* db;
+    rocksdb_envoptions_t* eo = rocksdb_envoptions_create();
+    rocksdb_sstfilewriter_t* w;
+    rocksdb_ingestexternalfileoptions_t* io =
+        rocksdb_ingestexternalfileoptions_create();
+    rocksdb_compactoptions_t* co = rocksdb_compactoptions_create();
+    rocksdb_writeoptions_t* wo = rocksdb_writeoptions_create();
+    rocksdb_flushoptions_t* fo = rocksdb_flushoptions_create();
+    char key[64], value[128], file[4096];
+    const char* files[1];
+    int n;
+    snprintf(path, sizeof path, "%s/ingest", argv[1]);
+    snprintf(file, sizeof file, "%s/ingest.sst.external", argv[1]);
+    db = rocksdb_open(o, path, &err);
+    Check(err, "rocksdb_open (ingest)");
+    w = rocksdb_sstfilewriter_create(eo, o);
+    rocksdb_sstfilewriter_open(w, file, &err);
+    Check(err, "rocksdb_sstfilewriter_open");
+    for (n = 0; n < kKeys; ++n) { /* even keys: put; odd keys: ingested */
+      sprintf(key, "key%08d", n);
+      sprintf(value, "value-%s-%08d-%s", "ingest", n,
+              "padding-padding-padding-padding-padding-padding-padding");
+      if (n % 2 == 0) {
+        rocksdb_put(db, wo, key, strlen(key), value, strlen(value), &err);
+      } else {
+        rocksdb_sstfilewriter_put(w, key, strlen(key), value, strlen(value),
+                                  &err);
+      }
+      Check(err, "put / rocksdb_sstfilewriter_put");
+    }
+    rocksdb_sstfilewriter_finish(w, &err);
+    Check(err, "rocksdb_sstfilewriter_finish");
+    rocksdb_flush(db, fo, &err);
+    Check(err, "rocksdb_flush (ingest)");
+    files[0] = file;
+    rocksdb_ingest_external_file(db, files, 1, io, &err);
+    Check(err, "rocksdb_ingest_external_file");
+    Verify(db, "ingest", "rocksdb_ingest_external_file");
+    Report(path, "rocksdb_ingest_external_file");
+    rocksdb_compactoptions_set_bottommost_level_compaction(co, 2 /* kForce */);
+    rocksdb_compact_range_opt(db, co, NULL, 0, NULL, 0);
+    Verify(db, "ingest", "rocksdb_compact_range_opt");
+    Report(path, "rocksdb_compact_range_opt (bottommost kForce)");
+    rocksdb_close(db);
+    rocksdb_flushoptions_destroy(fo);
+    rocksdb_writeoptions_destroy(wo);
+    rocksdb_compactoptions_destroy(co);
+    rocksdb_ingestexternalfileoptions_destroy(io);
+    rocksdb_sstfilewriter_destroy(w);
+    rocksdb_envoptions_destroy(eo);
   }
   { /* TransactionDB */
     rocksdb_transactiondb_options_t* to = rocksdb_transactiondb_options_create();

@@ -15,7 +15,9 @@
 # 4. sst_dump --command=verify, --command=scan and --show_properties work on
 #    one of its files (and stock sst_dump rejects the file);
 # 5. a program using only the C API writes SearchableTable through every C
-#    open function and reads everything back;
+#    open function and reads everything back, including a BlockBasedTable
+#    file from SstFileWriter ingested into a switched DB (a full compaction
+#    then converts it);
 # 6. SCTABLE_OPTIONS=checksum_level=9 makes opens fail with InvalidArgument
 #    naming checksum_level; SCTABLE_SKIP_CF and "preloaded but not enabled"
 #    leave column families alone.
@@ -187,9 +189,15 @@ LD_PRELOAD=$PRELOAD SCTABLE_ENABLE=1 "$CAPI" "$WORK/capi" > capi.txt 2>&1 ||
   { show capi.txt; fail "the C API program failed under the preload"; }
 sed 's/^/   /' capi.txt
 grep -q '^capi_check: OK$' capi.txt || fail "the C API program did not finish"
-for dir in open create_cf transactiondb optimistic ttl; do
+for dir in open create_cf ingest transactiondb optimistic ttl; do
   expect_all_magic "$WORK/capi/$dir" "$SEARCHABLE_MAGIC"
 done
+# SstFileWriter is not switched: before the compaction the ingested
+# BlockBasedTable file sat next to SearchableTable ones and was read back.
+ingested=$(sed -n 's/^rocksdb_ingest_external_file: .*SST files: \([0-9]*\), SearchableTable: \([0-9]*\)$/\1 \2/p' capi.txt)
+read -r total searchable <<< "$ingested"
+[ -n "$ingested" ] && [ "$searchable" -lt "$total" ] ||
+  fail "expected the ingested BlockBasedTable file among SearchableTable ones: '$ingested'"
 
 # --- 6. invalid options, skipped column families, not enabled ---------------
 step "SCTABLE_OPTIONS=checksum_level=9 fails the open"
