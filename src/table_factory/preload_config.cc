@@ -1,11 +1,13 @@
 #include "table_factory/preload_config.h"
 
 #include <cstdlib>
+#include <map>
 #include <strings.h>
 
 #include "rocksdb/comparator.h"
 #include "rocksdb/convenience.h"
 #include "sctable/searchable_table.h"
+#include "table_factory/searchable_table_factory.h"
 
 namespace sctable {
 namespace preload {
@@ -153,9 +155,32 @@ rocksdb::Status SwitchColumnFamilies(const Config& config,
   if (!config.enabled) return rocksdb::Status::OK();
   // Validated before anything is changed, so that an invalid SCTABLE_OPTIONS
   // fails every open, even one where no column family would be switched.
-  std::shared_ptr<rocksdb::TableFactory> factory;
-  rocksdb::Status s = NewConfiguredFactory(config.options, &factory);
+  std::shared_ptr<rocksdb::TableFactory> first;
+  rocksdb::Status s = NewConfiguredFactory(config.options, &first);
   if (!s.ok()) return s;
+  // One SearchableTable factory per BlockBasedTable factory replaced (most
+  // programs share one among their column families), whose fallback is that
+  // factory: old files keep the program's block cache and filter settings.
+  std::map<const rocksdb::TableFactory*, std::shared_ptr<rocksdb::TableFactory>>
+      replacement;
+  auto replacement_for = [&](const std::shared_ptr<rocksdb::TableFactory>& old,
+                             std::shared_ptr<rocksdb::TableFactory>* out) {
+    std::shared_ptr<rocksdb::TableFactory>& r = replacement[old.get()];
+    if (r == nullptr) {
+      if (first != nullptr) {
+        r = std::move(first);
+      } else {
+        rocksdb::Status fs = NewConfiguredFactory(config.options, &r);
+        if (!fs.ok()) return fs;  // the same string parsed fine just above
+      }
+      if (old != nullptr) {
+        static_cast<SearchableTableFactory*>(r.get())->SetBlockBasedFallback(
+            old);
+      }
+    }
+    *out = r;
+    return rocksdb::Status::OK();
+  };
 
   for (const ColumnFamilyRef& cf : cfs) {
     rocksdb::ColumnFamilyOptions& o = *cf.options;
@@ -192,6 +217,9 @@ rocksdb::Status SwitchColumnFamilies(const Config& config,
                        " expires data and is BlockBasedTable-only)");
       continue;
     }
+    std::shared_ptr<rocksdb::TableFactory> factory;
+    s = replacement_for(o.table_factory, &factory);
+    if (!s.ok()) return s;
     std::string extra;
     if (o.ttl > 0 && o.ttl != kDefaultTtl) {
       extra += "; ttl=" + std::to_string(o.ttl) +
@@ -206,7 +234,7 @@ rocksdb::Status SwitchColumnFamilies(const Config& config,
                " set to 0 (BlockBasedTable only)";
       o.periodic_compaction_seconds = 0;
     }
-    o.table_factory = factory;
+    o.table_factory = std::move(factory);
     notes->push_back(what + ": " + current + " -> " + kSearchableTableName +
                      (config.options.empty() ? std::string()
                                              : "{" + config.options + "}") +

@@ -10,6 +10,8 @@
 #    and compactions) under the preload with SCTABLE_ENABLE=1 reports the
 #    same result counts, benchmark by benchmark, as a stock BlockBasedTable
 #    run, and every SST of its DB has SearchableTable's magic;
+#    an existing BlockBasedTable DB opened under the preload reads the same
+#    through the fallback and is converted by a compaction;
 # 3. ldb scan / get on that DB, with the preload and nothing else set, print
 #    exactly what stock ldb prints for the stock DB;
 # 4. sst_dump --command=verify, --command=scan and --show_properties work on
@@ -134,6 +136,36 @@ expect_all_magic "$WORK/stock_db" "$BLOCK_BASED_MAGIC"
 grep -q '^ *table_factory=SearchableTable$' "$(ls "$WORK"/sc_db/OPTIONS-* | tail -1)" ||
   fail "the OPTIONS file of the preload's DB does not name SearchableTable"
 
+# --- 2b. an existing BlockBasedTable DB, switched ---------------------------
+step "existing BlockBasedTable DB: read through the fallback, then converted"
+CONV_FLAGS=(--num=20000 --seed=5 --write_buffer_size=131072 --bloom_bits=10
+  --compression_type=none --stats_interval_seconds=0 --histogram=0)
+"$DB_BENCH" --db="$WORK/conv_stock_db" --benchmarks=fillrandom "${CONV_FLAGS[@]}" \
+  > conv_fill.log 2>&1 || { show conv_fill.log; fail "stock fillrandom failed"; }
+expect_all_magic "$WORK/conv_stock_db" "$BLOCK_BASED_MAGIC"
+cp -a "$WORK/conv_stock_db" "$WORK/conv_sc_db"
+CONV_BENCH=(--use_existing_db --benchmarks=readrandom,seekrandom,compact,readrandom)
+"$DB_BENCH" --db="$WORK/conv_stock_db" "${CONV_BENCH[@]}" "${CONV_FLAGS[@]}" \
+  > conv_stock.log 2>&1 || { show conv_stock.log; fail "stock db_bench failed"; }
+LD_PRELOAD=$PRELOAD SCTABLE_ENABLE=1 "$DB_BENCH" --db="$WORK/conv_sc_db" \
+  "${CONV_BENCH[@]}" "${CONV_FLAGS[@]}" > conv_preload.log 2>&1 ||
+  { show conv_preload.log; fail "db_bench on the switched BlockBasedTable DB failed"; }
+summarize conv_stock.log > conv_summary_stock.txt
+summarize conv_preload.log > conv_summary_preload.txt
+[ "$(grep -c ' of [0-9]* found)' conv_summary_stock.txt)" -eq 3 ] ||
+  { show conv_stock.log; fail "expected 3 'found' counts"; }
+diff conv_summary_stock.txt conv_summary_preload.txt > conv_summary.diff ||
+  { cat conv_summary.diff >&2; fail "results differ on the switched BlockBasedTable DB"; }
+sed 's/^/   /' conv_summary_preload.txt
+expect_all_magic "$WORK/conv_sc_db" "$SEARCHABLE_MAGIC"
+"$LDB" --db="$WORK/conv_stock_db" scan --hex > conv_scan_stock.txt 2>&1 ||
+  fail "stock ldb scan failed"
+LD_PRELOAD=$PRELOAD "$LDB" --db="$WORK/conv_sc_db" scan --hex > conv_scan_preload.txt 2>&1 ||
+  fail "ldb scan of the converted DB failed"
+cmp -s conv_scan_stock.txt conv_scan_preload.txt ||
+  fail "the converted DB does not scan as the stock one (see $WORK/conv_scan_*.txt)"
+echo "   converted DB: ldb scan identical to stock ($(wc -l < conv_scan_stock.txt) rows)"
+
 # --- 3. ldb, with the preload and nothing else set --------------------------
 step "ldb scan / get (preload only, OPTIONS name SearchableTable)"
 "$LDB" --db="$WORK/stock_db" scan --hex > scan_stock.txt 2> scan_stock.err ||
@@ -239,5 +271,5 @@ LD_PRELOAD=$PRELOAD "$DB_BENCH" --db="$WORK/plain_db" --benchmarks=fillseq,flush
 expect_all_magic "$WORK/plain_db" "$BLOCK_BASED_MAGIC"
 
 step "PASS (${SECONDS}s)"
-rm -rf "$WORK"/*_db "$WORK"/capi "$WORK"/capi_bad
+rm -rf "$WORK"/*_db "$WORK"/capi "$WORK"/capi_bad "$WORK"/*.txt
 exit 0

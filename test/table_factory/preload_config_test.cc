@@ -10,6 +10,7 @@
 #include <rocksdb/table.h>
 
 #include "sctable/searchable_table.h"
+#include "table_factory/searchable_table_factory.h"
 
 namespace sctable {
 namespace preload {
@@ -66,15 +67,31 @@ TEST(PreloadConfigTest, SkipListIsCommaSeparatedAndTrimmed) {
   EXPECT_EQ(c.skip_cf, (std::set<std::string>{"a", "b", "c d"}));
 }
 
+const std::shared_ptr<rocksdb::TableFactory>& FallbackOf(
+    const rocksdb::ColumnFamilyOptions& o) {
+  return static_cast<const SearchableTableFactory*>(o.table_factory.get())
+      ->block_based_fallback();
+}
+
 TEST(PreloadConfigTest, SwitchesBlockBasedColumnFamiliesAndIsIdempotent) {
-  rocksdb::ColumnFamilyOptions a = Stock(), b = Stock();
+  rocksdb::ColumnFamilyOptions a = Stock(), b = Stock(), own = Stock();
+  b.table_factory = a.table_factory;  // shared, as most programs do
+  const auto shared = a.table_factory, own_bbt = own.table_factory;
   const Config c = Enabled("checksum_level=2");
   std::vector<std::string> notes;
-  ASSERT_TRUE(SwitchColumnFamilies(c, {{"default", &a}, {"b", &b}}, &notes).ok());
+  ASSERT_TRUE(SwitchColumnFamilies(
+                  c, {{"default", &a}, {"b", &b}, {"own", &own}}, &notes)
+                  .ok());
   ASSERT_TRUE(IsSearchable(a));
   ASSERT_TRUE(IsSearchable(b));
-  EXPECT_EQ(a.table_factory, b.table_factory);  // one factory per DB
-  EXPECT_EQ(notes.size(), 2u);
+  ASSERT_TRUE(IsSearchable(own));
+  EXPECT_EQ(notes.size(), 3u);
+  // One SearchableTable factory per factory replaced, reading old files
+  // through that very factory (its block cache and filters).
+  EXPECT_EQ(a.table_factory, b.table_factory);
+  EXPECT_NE(a.table_factory, own.table_factory);
+  EXPECT_EQ(FallbackOf(a), shared);
+  EXPECT_EQ(FallbackOf(own), own_bbt);
   std::string level;
   ASSERT_TRUE(a.table_factory
                   ->GetOption(rocksdb::ConfigOptions(), "checksum_level", &level)
@@ -84,7 +101,9 @@ TEST(PreloadConfigTest, SwitchesBlockBasedColumnFamiliesAndIsIdempotent) {
   // What a nested interposer does: nothing, and says nothing.
   const auto before = a.table_factory;
   notes.clear();
-  ASSERT_TRUE(SwitchColumnFamilies(c, {{"default", &a}, {"b", &b}}, &notes).ok());
+  ASSERT_TRUE(SwitchColumnFamilies(
+                  c, {{"default", &a}, {"b", &b}, {"own", &own}}, &notes)
+                  .ok());
   EXPECT_EQ(a.table_factory, before);
   EXPECT_TRUE(notes.empty());
 }
