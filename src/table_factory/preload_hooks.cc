@@ -58,8 +58,10 @@ using rocksdb::Options;
 using rocksdb::Status;
 namespace preload = sctable::preload;
 
-// Mangled names of the interposed functions; preload.map exports exactly
-// these, and test/preload/preload_tools_test.sh checks both lists agree.
+// Mangled names of the interposed functions. preload.map exports exactly
+// these: preload_tools_test.sh checks that the exports are those of the map
+// and are all defined by librocksdb, and a name here that librocksdb lacks
+// stops the process at its first call (RealAddress).
 constexpr const char kDbOpen[] =
     "_ZN7rocksdb2DB4OpenERKNS_7OptionsERKNSt7__cxx1112basic_stringIcSt11char_"
     "traitsIcESaIcEEEPPS0_";
