@@ -1,8 +1,9 @@
 #include "table_factory/preload_config.h"
 
+#include <strings.h>
+
 #include <cstdlib>
 #include <map>
-#include <strings.h>
 
 #include "rocksdb/comparator.h"
 #include "rocksdb/convenience.h"
@@ -82,8 +83,8 @@ rocksdb::Status CleanEntries(const std::string& opts, std::string* cleaned) {
 
 }  // namespace
 
-Config ParseConfig(const char* enable, const char* options,
-                   const char* skip_cf, const char* log) {
+Config ParseConfig(const char* enable, const char* options, const char* skip_cf,
+                   const char* log) {
   Config c;
   int enable_flag = -2;  // unset
   if (enable != nullptr) {
@@ -116,9 +117,9 @@ Config ParseConfig(const char* enable, const char* options,
 }
 
 Config ConfigFromEnv() {
-  return ParseConfig(std::getenv("SCTABLE_ENABLE"),
-                     std::getenv("SCTABLE_OPTIONS"),
-                     std::getenv("SCTABLE_SKIP_CF"), std::getenv("SCTABLE_LOG"));
+  return ParseConfig(
+      std::getenv("SCTABLE_ENABLE"), std::getenv("SCTABLE_OPTIONS"),
+      std::getenv("SCTABLE_SKIP_CF"), std::getenv("SCTABLE_LOG"));
 }
 
 rocksdb::Status NewConfiguredFactory(
@@ -212,8 +213,8 @@ rocksdb::Status SwitchColumnFamilies(const Config& config,
     if (o.ttl > 0 && o.ttl != kDefaultTtl &&
         o.compaction_style == rocksdb::kCompactionStyleFIFO) {
       // FIFO's ttl deletes data: dropping it would change what reads return.
-      notes->push_back(what + " left as " + current + " (FIFO ttl=" +
-                       std::to_string(o.ttl) +
+      notes->push_back(what + " left as " + current +
+                       " (FIFO ttl=" + std::to_string(o.ttl) +
                        " expires data and is BlockBasedTable-only)");
       continue;
     }
@@ -235,10 +236,10 @@ rocksdb::Status SwitchColumnFamilies(const Config& config,
       o.periodic_compaction_seconds = 0;
     }
     o.table_factory = std::move(factory);
-    notes->push_back(what + ": " + current + " -> " + kSearchableTableName +
-                     (config.options.empty() ? std::string()
-                                             : "{" + config.options + "}") +
-                     extra);
+    notes->push_back(
+        what + ": " + current + " -> " + kSearchableTableName +
+        (config.options.empty() ? std::string() : "{" + config.options + "}") +
+        extra);
   }
   return rocksdb::Status::OK();
 }

@@ -30,9 +30,9 @@ namespace sctable {
 namespace preload {
 
 struct Config {
-  bool enabled = false;   // switch column families at all
-  bool log = false;       // SCTABLE_LOG
-  std::string options;    // SCTABLE_OPTIONS, as given
+  bool enabled = false;  // switch column families at all
+  bool log = false;      // SCTABLE_LOG
+  std::string options;   // SCTABLE_OPTIONS, as given
   std::set<std::string> skip_cf;
   // Set when a variable has a value we do not understand: every open then
   // fails with it (InvalidArgument), rather than running unswitched.
@@ -41,8 +41,8 @@ struct Config {
 
 // Parses the values of the variables (nullptr = unset). Never fails; an
 // unusable value is reported in Config::error.
-Config ParseConfig(const char* enable, const char* options,
-                   const char* skip_cf, const char* log);
+Config ParseConfig(const char* enable, const char* options, const char* skip_cf,
+                   const char* log);
 
 // ParseConfig over the process environment.
 Config ConfigFromEnv();

@@ -29,7 +29,9 @@
 // The exported symbols are exactly the interposers (preload.map); everything
 // else, including the whole table format, is local, so that nothing of ours
 // replaces a definition the program or librocksdb has.
+// clang-format off
 #include "table_factory/abi_check.h"  // before any RocksDB internal header
+// clang-format on
 
 #include <dlfcn.h>
 
@@ -42,10 +44,10 @@
 
 #include "db/db_impl/db_impl.h"
 #include "rocksdb/db.h"
+#include "sctable/searchable_table.h"
 #include "table/sst_file_dumper.h"
 #include "table_factory/preload_config.h"
 #include "table_factory/table_format.h"
-#include "sctable/searchable_table.h"
 
 namespace {
 
@@ -149,8 +151,8 @@ class DepthGuard {
 };
 
 void LogSwitch(const preload::Config& config, bool outermost, const char* entry,
-         const std::string& name, size_t num_cfs,
-         const std::vector<std::string>& notes) {
+               const std::string& name, size_t num_cfs,
+               const std::vector<std::string>& notes) {
   if (!config.log || !outermost || !config.enabled) return;
   size_t switched = 0;
   for (const std::string& n : notes) {
@@ -186,7 +188,8 @@ Status SwitchDescriptors(const char* entry, const std::string& name,
   for (ColumnFamilyDescriptor& d : *cfs) refs.push_back({d.name, &d.options});
   std::vector<std::string> notes;
   Status s = preload::SwitchColumnFamilies(config, refs, &notes);
-  if (s.ok()) LogSwitch(config, guard.outermost(), entry, name, cfs->size(), notes);
+  if (s.ok())
+    LogSwitch(config, guard.outermost(), entry, name, cfs->size(), notes);
   return s;
 }
 
@@ -241,11 +244,11 @@ SCTABLE_INTERPOSE Status DB::OpenForReadOnly(const Options& options,
   return real(copy, name, dbptr, error_if_wal_file_exists);
 }
 
-SCTABLE_INTERPOSE Status DB::OpenForReadOnly(
-    const DBOptions& db_options, const std::string& name,
-    const std::vector<ColumnFamilyDescriptor>& column_families,
-    std::vector<ColumnFamilyHandle*>* handles, DB** dbptr,
-    bool error_if_wal_file_exists) {
+SCTABLE_INTERPOSE Status
+DB::OpenForReadOnly(const DBOptions& db_options, const std::string& name,
+                    const std::vector<ColumnFamilyDescriptor>& column_families,
+                    std::vector<ColumnFamilyHandle*>* handles, DB** dbptr,
+                    bool error_if_wal_file_exists) {
   using Fn = Status (*)(const DBOptions&, const std::string&,
                         const std::vector<ColumnFamilyDescriptor>&,
                         std::vector<ColumnFamilyHandle*>*, DB**, bool);
@@ -261,8 +264,8 @@ SCTABLE_INTERPOSE Status DB::OpenAsSecondary(const Options& options,
                                              const std::string& name,
                                              const std::string& secondary_path,
                                              DB** dbptr) {
-  using Fn = Status (*)(const Options&, const std::string&, const std::string&,
-                        DB**);
+  using Fn =
+      Status (*)(const Options&, const std::string&, const std::string&, DB**);
   static const Fn real = RealFunction<Fn>(kDbOpenAsSecondary);
   DepthGuard guard;
   Options copy = options;
@@ -271,15 +274,15 @@ SCTABLE_INTERPOSE Status DB::OpenAsSecondary(const Options& options,
   return real(copy, name, secondary_path, dbptr);
 }
 
-SCTABLE_INTERPOSE Status DB::OpenAsSecondary(
-    const DBOptions& db_options, const std::string& name,
-    const std::string& secondary_path,
-    const std::vector<ColumnFamilyDescriptor>& column_families,
-    std::vector<ColumnFamilyHandle*>* handles, DB** dbptr) {
-  using Fn = Status (*)(const DBOptions&, const std::string&,
-                        const std::string&,
-                        const std::vector<ColumnFamilyDescriptor>&,
-                        std::vector<ColumnFamilyHandle*>*, DB**);
+SCTABLE_INTERPOSE Status
+DB::OpenAsSecondary(const DBOptions& db_options, const std::string& name,
+                    const std::string& secondary_path,
+                    const std::vector<ColumnFamilyDescriptor>& column_families,
+                    std::vector<ColumnFamilyHandle*>* handles, DB** dbptr) {
+  using Fn =
+      Status (*)(const DBOptions&, const std::string&, const std::string&,
+                 const std::vector<ColumnFamilyDescriptor>&,
+                 std::vector<ColumnFamilyHandle*>*, DB**);
   static const Fn real = RealFunction<Fn>(kDbOpenAsSecondaryCfs);
   DepthGuard guard;
   std::vector<ColumnFamilyDescriptor> copy = column_families;
@@ -318,7 +321,8 @@ SCTABLE_INTERPOSE Status DBImpl::CreateColumnFamilyImpl(
   Status s =
       preload::SwitchColumnFamilies(config, {{column_family, &copy}}, &notes);
   if (!s.ok()) return s;
-  LogSwitch(config, guard.outermost(), "CreateColumnFamily", GetName(), 1, notes);
+  LogSwitch(config, guard.outermost(), "CreateColumnFamily", GetName(), 1,
+            notes);
   return (this->*real)(copy, column_family, handle);
 }
 

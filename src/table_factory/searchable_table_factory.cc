@@ -124,8 +124,8 @@ SearchableTableFactory::SearchableTableFactory(
 
 void SearchableTableFactory::SetBlockBasedFallback(
     std::shared_ptr<rocksdb::TableFactory> factory) {
-  assert(factory != nullptr && factory->IsInstanceOf(
-                                   rocksdb::TableFactory::kBlockBasedTableName()));
+  assert(factory != nullptr &&
+         factory->IsInstanceOf(rocksdb::TableFactory::kBlockBasedTableName()));
   block_based_ = std::move(factory);
 }
 

@@ -93,9 +93,10 @@ TEST(PreloadConfigTest, SwitchesBlockBasedColumnFamiliesAndIsIdempotent) {
   EXPECT_EQ(FallbackOf(a), shared);
   EXPECT_EQ(FallbackOf(own), own_bbt);
   std::string level;
-  ASSERT_TRUE(a.table_factory
-                  ->GetOption(rocksdb::ConfigOptions(), "checksum_level", &level)
-                  .ok());
+  ASSERT_TRUE(
+      a.table_factory
+          ->GetOption(rocksdb::ConfigOptions(), "checksum_level", &level)
+          .ok());
   EXPECT_EQ(level, "2");
 
   // What a nested interposer does: nothing, and says nothing.
@@ -150,12 +151,12 @@ TEST(PreloadConfigTest, TtlAndPeriodicCompactionAreDroppedExceptFifoTtl) {
   fifo.ttl = 3600;
   const uint64_t default_ttl = defaults.ttl;
   std::vector<std::string> notes;
-  ASSERT_TRUE(SwitchColumnFamilies(Enabled(),
-                                   {{"leveled", &leveled},
-                                    {"fifo", &fifo},
-                                    {"defaults", &defaults}},
-                                   &notes)
-                  .ok());
+  ASSERT_TRUE(
+      SwitchColumnFamilies(
+          Enabled(),
+          {{"leveled", &leveled}, {"fifo", &fifo}, {"defaults", &defaults}},
+          &notes)
+          .ok());
   EXPECT_TRUE(IsSearchable(leveled));
   EXPECT_EQ(leveled.ttl, 0u);
   EXPECT_EQ(leveled.periodic_compaction_seconds, 0u);
