@@ -7,8 +7,10 @@
 
 #include "rocksdb/comparator.h"
 #include "rocksdb/convenience.h"
+#include "rocksdb/utilities/options_util.h"
 #include "sctable/searchable_table.h"
 #include "table_factory/searchable_table_factory.h"
+#include "table_factory/table_format.h"
 
 namespace sctable {
 namespace preload {
@@ -97,6 +99,8 @@ Config ParseConfig(const char* enable, const char* options, const char* skip_cf,
   if (options != nullptr) c.options = Normalize(options);
   // SCTABLE_OPTIONS implies enable, unless SCTABLE_ENABLE=0 says otherwise.
   c.enabled = enable_flag == 1 || (enable_flag != 0 && !c.options.empty());
+  // "SCTABLE_ENABLE=" (empty) reads as unset rather than as a decision.
+  c.disabled_explicitly = enable_flag == 0 && !Trim(enable).empty();
   if (skip_cf != nullptr) {
     std::string list = skip_cf;
     size_t start = 0;
@@ -147,9 +151,81 @@ rocksdb::Status NewConfiguredFactory(
   return rocksdb::Status::OK();
 }
 
-rocksdb::Status SwitchColumnFamilies(const Config& config,
-                                     const std::vector<ColumnFamilyRef>& cfs,
-                                     std::vector<std::string>* notes) {
+namespace {
+
+// Whether a *.sst file in `dir` ends with SearchableTable's magic. Read
+// through `env`, so that a program's own Env is honoured.
+bool HasSearchableTableFile(rocksdb::Env* env, const std::string& dir) {
+  std::vector<std::string> children;
+  if (!env->GetChildren(dir, &children).ok()) return false;
+  for (const std::string& name : children) {
+    if (name.size() < 4 || name.compare(name.size() - 4, 4, ".sst") != 0) {
+      continue;
+    }
+    const std::string path = dir + "/" + name;
+    uint64_t size = 0;
+    std::unique_ptr<rocksdb::RandomAccessFile> file;
+    if (!env->GetFileSize(path, &size).ok() || size < 8 ||
+        !env->NewRandomAccessFile(path, &file, rocksdb::EnvOptions()).ok()) {
+      continue;
+    }
+    char scratch[8];
+    rocksdb::Slice tail;
+    if (!file->Read(size - 8, 8, &tail, scratch).ok() || tail.size() != 8) {
+      continue;
+    }
+    uint64_t magic = 0;
+    for (int i = 7; i >= 0; --i) {
+      magic = (magic << 8) | static_cast<unsigned char>(tail[i]);
+    }
+    if (magic == kSearchableTableMagic) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool DetectSearchableTable(
+    rocksdb::Env* env, const std::string& dbname,
+    const std::vector<std::string>& dirs, Config* config,
+    std::map<std::string, std::shared_ptr<rocksdb::TableFactory>>* saved) {
+  if (config->enabled || config->disabled_explicitly ||
+      !config->error.empty()) {
+    return false;
+  }
+  if (env == nullptr) env = rocksdb::Env::Default();
+  bool found = false;
+  for (const std::string& dir : dirs) {
+    if (HasSearchableTableFile(env, dir)) {
+      found = true;
+      break;
+    }
+  }
+  if (!found) return false;
+  config->enabled = true;
+  // The options the DB was last opened with, if its OPTIONS file says.
+  rocksdb::ConfigOptions co;
+  co.env = env;
+  co.ignore_unknown_options = true;
+  co.ignore_unsupported_options = true;
+  rocksdb::DBOptions db_options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  if (rocksdb::LoadLatestOptions(co, dbname, &db_options, &descriptors).ok()) {
+    for (const rocksdb::ColumnFamilyDescriptor& d : descriptors) {
+      const auto& f = d.options.table_factory;
+      if (f != nullptr && f->IsInstanceOf(kSearchableTableName)) {
+        (*saved)[d.name] = f;
+      }
+    }
+  }
+  return true;
+}
+
+rocksdb::Status SwitchColumnFamilies(
+    const Config& config, const std::vector<ColumnFamilyRef>& cfs,
+    std::vector<std::string>* notes,
+    const std::map<std::string, std::shared_ptr<rocksdb::TableFactory>>*
+        saved) {
   if (!config.error.empty()) {
     return rocksdb::Status::InvalidArgument("sctable preload", config.error);
   }
@@ -219,8 +295,22 @@ rocksdb::Status SwitchColumnFamilies(const Config& config,
       continue;
     }
     std::shared_ptr<rocksdb::TableFactory> factory;
-    s = replacement_for(o.table_factory, &factory);
-    if (!s.ok()) return s;
+    std::string source;
+    if (saved != nullptr && saved->count(cf.name) != 0) {
+      // Its own, from the OPTIONS file: a fresh object, for this column
+      // family only.
+      factory = saved->at(cf.name);
+      source = " (its options from the DB's OPTIONS file)";
+      // (Made by the registry: possibly libsctable.so's copy of the class,
+      // if the program links it too; then it keeps its default fallback.)
+      auto* ours = dynamic_cast<SearchableTableFactory*>(factory.get());
+      if (ours != nullptr && o.table_factory != nullptr) {
+        ours->SetBlockBasedFallback(o.table_factory);
+      }
+    } else {
+      s = replacement_for(o.table_factory, &factory);
+      if (!s.ok()) return s;
+    }
     std::string extra;
     if (o.ttl > 0 && o.ttl != kDefaultTtl) {
       extra += "; ttl=" + std::to_string(o.ttl) +
@@ -239,7 +329,7 @@ rocksdb::Status SwitchColumnFamilies(const Config& config,
     notes->push_back(
         what + ": " + current + " -> " + kSearchableTableName +
         (config.options.empty() ? std::string() : "{" + config.options + "}") +
-        extra);
+        source + extra);
   }
   return rocksdb::Status::OK();
 }

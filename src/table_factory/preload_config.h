@@ -5,6 +5,8 @@
 //
 // Environment (read at every open, so a process may change it between opens):
 //   SCTABLE_ENABLE=1           switch every BlockBasedTable column family
+//                              (unset: only in DBs that already have
+//                              SearchableTable files; 0: never)
 //   SCTABLE_OPTIONS="k=v;..."  factory options; implies SCTABLE_ENABLE=1
 //                              unless SCTABLE_ENABLE=0 is set explicitly
 //   SCTABLE_SKIP_CF=a,b        column families left as they are
@@ -17,11 +19,13 @@
 // could not read their files, or because they are already what we want.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "rocksdb/env.h"
 #include "rocksdb/options.h"
 #include "rocksdb/status.h"
 #include "rocksdb/table.h"
@@ -31,8 +35,11 @@ namespace preload {
 
 struct Config {
   bool enabled = false;  // switch column families at all
-  bool log = false;      // SCTABLE_LOG
-  std::string options;   // SCTABLE_OPTIONS, as given
+  // SCTABLE_ENABLE=0 was given: not even a DB that already has
+  // SearchableTable files is switched (see DetectSearchableTable).
+  bool disabled_explicitly = false;
+  bool log = false;     // SCTABLE_LOG
+  std::string options;  // SCTABLE_OPTIONS, as given
   std::set<std::string> skip_cf;
   // Set when a variable has a value we do not understand: every open then
   // fails with it (InvalidArgument), rather than running unswitched.
@@ -53,6 +60,20 @@ rocksdb::Status NewConfiguredFactory(
     const std::string& options_string,
     std::shared_ptr<rocksdb::TableFactory>* factory);
 
+// A DB opened without SCTABLE_ENABLE whose files are SearchableTable (it was
+// written under the preload before) would fail to open with "Bad table magic
+// number" (or, with paranoid_checks=false, fail every read and have its
+// OPTIONS overwritten). So when switching is neither enabled nor explicitly
+// disabled, this reads the footers of the *.sst files in `dirs` through
+// `env`; if one is SearchableTable, it enables the switch in `config` for
+// this DB and fills `saved` with the SearchableTable factories that the DB's
+// latest OPTIONS file records per column family, so that their options are
+// kept. Returns whether it enabled the switch.
+bool DetectSearchableTable(
+    rocksdb::Env* env, const std::string& dbname,
+    const std::vector<std::string>& dirs, Config* config,
+    std::map<std::string, std::shared_ptr<rocksdb::TableFactory>>* saved);
+
 // One column family of a DB about to be opened.
 struct ColumnFamilyRef {
   std::string name;
@@ -65,9 +86,13 @@ struct ColumnFamilyRef {
 // the nested interposers (DB::Open(Options) -> DB::Open(DBOptions, cfs) ->
 // DBImpl::Open) may all apply it. `notes` receives one human-readable line
 // per column family that was switched or deliberately left alone.
-rocksdb::Status SwitchColumnFamilies(const Config& config,
-                                     const std::vector<ColumnFamilyRef>& cfs,
-                                     std::vector<std::string>* notes);
+// `saved` (optional, from DetectSearchableTable): the factory to use for a
+// named column family instead of a new one.
+rocksdb::Status SwitchColumnFamilies(
+    const Config& config, const std::vector<ColumnFamilyRef>& cfs,
+    std::vector<std::string>* notes,
+    const std::map<std::string, std::shared_ptr<rocksdb::TableFactory>>* saved =
+        nullptr);
 
 }  // namespace preload
 }  // namespace sctable

@@ -7,7 +7,9 @@
 // relocation) and binds to the first definition in the global scope: ours.
 // Each interposer copies the options it was given, switches the column
 // families (preload_config.h), and calls the library's own definition, found
-// with dlsym(RTLD_NEXT, <mangled name>).
+// with dlsym(RTLD_NEXT, <mangled name>). Without SCTABLE_ENABLE, a DB that
+// already has SearchableTable files is switched too, since it could not be
+// opened otherwise.
 //
 // Entry points and who reaches them:
 //   DB::Open(Options)            programs, C API rocksdb_open*, DBWithTTL ...
@@ -18,6 +20,7 @@
 //                                DB::Open, TransactionDB, Optimistic-
 //                                TransactionDB, OpenAndTrimHistory
 //   DBImpl::CreateColumnFamilyImpl  every CreateColumnFamily(ies) after open
+//   RepairDB x3                  programs, ldb repair
 //   SstFileDumper::SetTableOptionsByMagicNumber  sst_dump, ldb dump
 //
 // Nesting: DB::Open(Options) calls DB::Open(DBOptions, cfs), which calls
@@ -39,6 +42,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -94,6 +98,16 @@ constexpr const char kDbImplCreateColumnFamilyImpl[] =
     "_ZN7rocksdb6DBImpl22CreateColumnFamilyImplERKNS_19ColumnFamilyOptionsERK"
     "NSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEEPPNS_"
     "18ColumnFamilyHandleE";
+constexpr const char kRepairDb[] =
+    "_ZN7rocksdb8RepairDBERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEE"
+    "ERKNS_7OptionsE";
+constexpr const char kRepairDbCfs[] =
+    "_ZN7rocksdb8RepairDBERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEE"
+    "ERKNS_9DBOptionsERKSt6vectorINS_22ColumnFamilyDescriptorESaISC_EE";
+constexpr const char kRepairDbCfsUnknown[] =
+    "_ZN7rocksdb8RepairDBERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEE"
+    "ERKNS_9DBOptionsERKSt6vectorINS_22ColumnFamilyDescriptorESaISC_EERKNS_"
+    "19ColumnFamilyOptionsE";
 constexpr const char kSstFileDumperSetTableOptions[] =
     "_ZN7rocksdb13SstFileDumper28SetTableOptionsByMagicNumberEm";
 
@@ -152,7 +166,7 @@ class DepthGuard {
 
 void LogSwitch(const preload::Config& config, bool outermost, const char* entry,
                const std::string& name, size_t num_cfs,
-               const std::vector<std::string>& notes) {
+               const std::vector<std::string>& notes, bool detected = false) {
   if (!config.log || !outermost || !config.enabled) return;
   size_t switched = 0;
   for (const std::string& n : notes) {
@@ -160,37 +174,61 @@ void LogSwitch(const preload::Config& config, bool outermost, const char* entry,
   }
   std::fprintf(stderr,
                "[sctable] %s(%s): %zu of %zu column families switched to "
-               "SearchableTable\n",
-               entry, name.c_str(), switched, num_cfs);
+               "SearchableTable%s\n",
+               entry, name.c_str(), switched, num_cfs,
+               detected ? " (it has SearchableTable files; SCTABLE_ENABLE is "
+                          "not set)"
+                        : "");
   for (const std::string& n : notes) {
     std::fprintf(stderr, "[sctable]   %s\n", n.c_str());
   }
 }
 
+// Switches the column families `cfs` of the DB `name` about to be opened
+// (copies made by the caller). The outermost interposer also looks for
+// SearchableTable files when switching is not enabled
+// (preload::DetectSearchableTable); nested ones find the work done.
+Status SwitchDb(const char* entry, const std::string& name,
+                const DepthGuard& guard, const DBOptions& db_options,
+                const std::vector<preload::ColumnFamilyRef>& cfs) {
+  preload::Config config = preload::ConfigFromEnv();
+  std::map<std::string, std::shared_ptr<rocksdb::TableFactory>> saved;
+  bool detected = false;
+  if (guard.outermost()) {
+    std::vector<std::string> dirs = {name};
+    for (const rocksdb::DbPath& p : db_options.db_paths) dirs.push_back(p.path);
+    for (const preload::ColumnFamilyRef& cf : cfs) {
+      for (const rocksdb::DbPath& p : cf.options->cf_paths) {
+        dirs.push_back(p.path);
+      }
+    }
+    detected = preload::DetectSearchableTable(db_options.env, name, dirs,
+                                              &config, &saved);
+  }
+  std::vector<std::string> notes;
+  Status s = preload::SwitchColumnFamilies(config, cfs, &notes, &saved);
+  if (s.ok()) {
+    LogSwitch(config, guard.outermost(), entry, name, cfs.size(), notes,
+              detected);
+  }
+  return s;
+}
+
 // Switches a copy of single-CF Options (the "default" column family).
 Status SwitchOptions(const char* entry, const std::string& name,
                      const DepthGuard& guard, Options* options) {
-  const preload::Config config = preload::ConfigFromEnv();
-  std::vector<std::string> notes;
-  Status s = preload::SwitchColumnFamilies(
-      config, {{rocksdb::kDefaultColumnFamilyName, options}}, &notes);
-  if (s.ok()) LogSwitch(config, guard.outermost(), entry, name, 1, notes);
-  return s;
+  return SwitchDb(entry, name, guard, *options,
+                  {{rocksdb::kDefaultColumnFamilyName, options}});
 }
 
 // Switches a copy of the column family descriptors.
 Status SwitchDescriptors(const char* entry, const std::string& name,
-                         const DepthGuard& guard,
+                         const DepthGuard& guard, const DBOptions& db_options,
                          std::vector<ColumnFamilyDescriptor>* cfs) {
-  const preload::Config config = preload::ConfigFromEnv();
   std::vector<preload::ColumnFamilyRef> refs;
   refs.reserve(cfs->size());
   for (ColumnFamilyDescriptor& d : *cfs) refs.push_back({d.name, &d.options});
-  std::vector<std::string> notes;
-  Status s = preload::SwitchColumnFamilies(config, refs, &notes);
-  if (s.ok())
-    LogSwitch(config, guard.outermost(), entry, name, cfs->size(), notes);
-  return s;
+  return SwitchDb(entry, name, guard, db_options, refs);
 }
 
 // Registers "SearchableTable" as soon as the preload is loaded, so that any
@@ -226,7 +264,7 @@ DB::Open(const DBOptions& db_options, const std::string& name,
   static const Fn real = RealFunction<Fn>(kDbOpenCfs);
   DepthGuard guard;
   std::vector<ColumnFamilyDescriptor> copy = column_families;
-  Status s = SwitchDescriptors("DB::Open", name, guard, &copy);
+  Status s = SwitchDescriptors("DB::Open", name, guard, db_options, &copy);
   if (!s.ok()) return s;
   return real(db_options, name, copy, handles, dbptr);
 }
@@ -255,7 +293,8 @@ DB::OpenForReadOnly(const DBOptions& db_options, const std::string& name,
   static const Fn real = RealFunction<Fn>(kDbOpenForReadOnlyCfs);
   DepthGuard guard;
   std::vector<ColumnFamilyDescriptor> copy = column_families;
-  Status s = SwitchDescriptors("DB::OpenForReadOnly", name, guard, &copy);
+  Status s =
+      SwitchDescriptors("DB::OpenForReadOnly", name, guard, db_options, &copy);
   if (!s.ok()) return s;
   return real(db_options, name, copy, handles, dbptr, error_if_wal_file_exists);
 }
@@ -286,7 +325,8 @@ DB::OpenAsSecondary(const DBOptions& db_options, const std::string& name,
   static const Fn real = RealFunction<Fn>(kDbOpenAsSecondaryCfs);
   DepthGuard guard;
   std::vector<ColumnFamilyDescriptor> copy = column_families;
-  Status s = SwitchDescriptors("DB::OpenAsSecondary", name, guard, &copy);
+  Status s =
+      SwitchDescriptors("DB::OpenAsSecondary", name, guard, db_options, &copy);
   if (!s.ok()) return s;
   return real(db_options, name, secondary_path, copy, handles, dbptr);
 }
@@ -302,7 +342,7 @@ DBImpl::Open(const DBOptions& db_options, const std::string& name,
   static const Fn real = RealFunction<Fn>(kDbImplOpen);
   DepthGuard guard;
   std::vector<ColumnFamilyDescriptor> copy = column_families;
-  Status s = SwitchDescriptors("DBImpl::Open", name, guard, &copy);
+  Status s = SwitchDescriptors("DBImpl::Open", name, guard, db_options, &copy);
   if (!s.ok()) return s;
   return real(db_options, name, copy, handles, dbptr, seq_per_batch,
               batch_per_txn);
@@ -324,6 +364,52 @@ SCTABLE_INTERPOSE Status DBImpl::CreateColumnFamilyImpl(
   LogSwitch(config, guard.outermost(), "CreateColumnFamily", GetName(), 1,
             notes);
   return (this->*real)(copy, column_family, handle);
+}
+
+// RepairDB reads every table file of the DB through the default column
+// family's factory (and rebuilds tables from the WALs with it): without the
+// switch, it would set SearchableTable files aside as unreadable (lost/).
+SCTABLE_INTERPOSE Status RepairDB(const std::string& dbname,
+                                  const Options& options) {
+  using Fn = Status (*)(const std::string&, const Options&);
+  static const Fn real = RealFunction<Fn>(kRepairDb);
+  DepthGuard guard;
+  Options copy = options;
+  Status s = SwitchOptions("RepairDB", dbname, guard, &copy);
+  if (!s.ok()) return s;
+  return real(dbname, copy);
+}
+
+SCTABLE_INTERPOSE Status
+RepairDB(const std::string& dbname, const DBOptions& db_options,
+         const std::vector<ColumnFamilyDescriptor>& column_families) {
+  using Fn = Status (*)(const std::string&, const DBOptions&,
+                        const std::vector<ColumnFamilyDescriptor>&);
+  static const Fn real = RealFunction<Fn>(kRepairDbCfs);
+  DepthGuard guard;
+  std::vector<ColumnFamilyDescriptor> copy = column_families;
+  Status s = SwitchDescriptors("RepairDB", dbname, guard, db_options, &copy);
+  if (!s.ok()) return s;
+  return real(dbname, db_options, copy);
+}
+
+SCTABLE_INTERPOSE Status
+RepairDB(const std::string& dbname, const DBOptions& db_options,
+         const std::vector<ColumnFamilyDescriptor>& column_families,
+         const ColumnFamilyOptions& unknown_cf_opts) {
+  using Fn = Status (*)(const std::string&, const DBOptions&,
+                        const std::vector<ColumnFamilyDescriptor>&,
+                        const ColumnFamilyOptions&);
+  static const Fn real = RealFunction<Fn>(kRepairDbCfsUnknown);
+  DepthGuard guard;
+  std::vector<ColumnFamilyDescriptor> copy = column_families;
+  ColumnFamilyOptions unknown = unknown_cf_opts;
+  std::vector<preload::ColumnFamilyRef> refs;
+  for (ColumnFamilyDescriptor& d : copy) refs.push_back({d.name, &d.options});
+  refs.push_back({"(column families not listed)", &unknown});
+  Status s = SwitchDb("RepairDB", dbname, guard, db_options, refs);
+  if (!s.ok()) return s;
+  return real(dbname, db_options, copy, unknown);
 }
 
 // sst_dump (and ldb dump) choose the table factory from the footer magic and

@@ -14,6 +14,10 @@
 #    through the fallback and is converted by a compaction;
 # 3. ldb scan / get on that DB, with the preload and nothing else set, print
 #    exactly what stock ldb prints for the stock DB;
+#    with the preload only, a program that does not read OPTIONS (db_bench
+#    --use_existing_db) reads that DB as stock reads its own, and ldb repair
+#    keeps every row (the preload switches a DB that has SearchableTable
+#    files even without SCTABLE_ENABLE; SCTABLE_ENABLE=0 opens as stock);
 # 4. sst_dump --command=verify, --command=scan and --show_properties work on
 #    one of its files (and stock sst_dump rejects the file);
 # 5. a program using only the C API writes SearchableTable through every C
@@ -185,6 +189,43 @@ for line in 1 $((rows / 2)) "$rows"; do
   [ "$got" = "$want" ] || fail "ldb get $key: '$got', expected '$want'"
 done
 echo "   ldb get: first, middle and last key read back as stock"
+
+# --- 3b. any program, with the preload and nothing else set -----------------
+step "db_bench --use_existing_db and ldb repair, preload only (files say SearchableTable)"
+REREAD=("${BENCH_FLAGS[@]}" --use_existing_db --benchmarks=readrandom,seekrandom --seed=43)
+"$DB_BENCH" --db="$WORK/stock_db" "${REREAD[@]}" > reread_stock.log 2>&1 ||
+  { show reread_stock.log; fail "stock db_bench --use_existing_db failed"; }
+LD_PRELOAD=$PRELOAD SCTABLE_LOG=1 "$DB_BENCH" --db="$WORK/sc_db" "${REREAD[@]}" \
+  > reread_preload.log 2>&1 ||
+  { show reread_preload.log; fail "db_bench --use_existing_db on the SearchableTable DB failed with the preload only"; }
+grep -q 'SearchableTable (it has SearchableTable files; SCTABLE_ENABLE is not set)' reread_preload.log ||
+  { show reread_preload.log; fail "no log line for the DB switched because of its files"; }
+summarize reread_stock.log > reread_stock.txt
+summarize reread_preload.log > reread_preload.txt
+diff reread_stock.txt reread_preload.txt > reread.diff ||
+  { cat reread.diff >&2; fail "reopened without SCTABLE_ENABLE, the DB reads differently"; }
+sed 's/^/   /' reread_preload.txt
+# (Not on sc_db: RepairDB puts every file in L0, and the debug checks of
+# Debian's librocksdb reject that DB's overlapping seqno ranges, stock too.)
+LD_PRELOAD=$PRELOAD SCTABLE_ENABLE=1 "$DB_BENCH" --db="$WORK/repair_db" \
+  --benchmarks=fillrandom,deleterandom --num=20000 --seed=11 \
+  --write_buffer_size=131072 --disable_auto_compactions=1 > repair_fill.log 2>&1 ||
+  { show repair_fill.log; fail "db_bench for the repair DB failed"; }
+LD_PRELOAD=$PRELOAD "$LDB" --db="$WORK/repair_db" scan --hex > scan_before_repair.txt 2>&1 ||
+  fail "ldb scan failed"
+LD_PRELOAD=$PRELOAD "$LDB" --db="$WORK/repair_db" repair > repair.log 2>&1 ||
+  { show repair.log; fail "ldb repair failed"; }
+grep -q 'recovered [1-9][0-9]* files' repair.log || { show repair.log; fail "repair recovered no file"; }
+LD_PRELOAD=$PRELOAD "$LDB" --db="$WORK/repair_db" scan --hex > scan_repaired.txt 2>&1 ||
+  fail "ldb scan of the repaired DB failed"
+cmp -s scan_before_repair.txt scan_repaired.txt ||
+  { show repair.log; fail "ldb repair lost or changed data (see $WORK/scan_repaired.txt)"; }
+expect_all_magic "$WORK/repair_db" "$SEARCHABLE_MAGIC"
+echo "   ldb repair: $(wc -l < scan_repaired.txt) rows, as before"
+LD_PRELOAD=$PRELOAD SCTABLE_ENABLE=0 "$DB_BENCH" --db="$WORK/sc_db" "${REREAD[@]}" \
+  > reread_disabled.log 2>&1 && fail "SCTABLE_ENABLE=0 was expected to open as stock (and fail)"
+grep -q 'Bad table magic number' reread_disabled.log ||
+  { show reread_disabled.log; fail "SCTABLE_ENABLE=0: expected stock's Corruption"; }
 
 # --- 4. sst_dump on one of its files ----------------------------------------
 step "sst_dump --command=verify|scan, --show_properties"

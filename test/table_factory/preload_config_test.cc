@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 #include <rocksdb/comparator.h>
 #include <rocksdb/convenience.h>
+#include <rocksdb/db.h>
 #include <rocksdb/table.h>
 
 #include "sctable/searchable_table.h"
 #include "table_factory/searchable_table_factory.h"
+#include "test_util.h"
 
 namespace sctable {
 namespace preload {
@@ -59,6 +61,8 @@ TEST(PreloadConfigTest, OptionsImplyEnableUnlessEnableIsZero) {
   EXPECT_TRUE(
       ParseConfig(nullptr, "checksum_level=2", nullptr, nullptr).enabled);
   EXPECT_FALSE(ParseConfig("0", "checksum_level=2", nullptr, nullptr).enabled);
+  EXPECT_TRUE(ParseConfig("0", nullptr, nullptr, nullptr).disabled_explicitly);
+  EXPECT_FALSE(ParseConfig("", nullptr, nullptr, nullptr).disabled_explicitly);
   EXPECT_FALSE(ParseConfig(nullptr, "  ", nullptr, nullptr).enabled);
 }
 
@@ -202,6 +206,68 @@ TEST(PreloadConfigTest, OptionsAcceptBracesAndBlanks) {
         f->GetOption(rocksdb::ConfigOptions(), "checksum_level", &level).ok());
     EXPECT_EQ(level, "0") << opts;
   }
+}
+
+// Writes a few keys through `factory` into a new DB at `path`.
+void WriteDb(const std::string& path, rocksdb::TableFactory* factory) {
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.table_factory.reset(factory);
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(o, path, &db).ok());
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(
+        db->Put(rocksdb::WriteOptions(), "key" + std::to_string(i), "value")
+            .ok());
+  }
+  ASSERT_TRUE(db->Flush(rocksdb::FlushOptions()).ok());
+  delete db;
+}
+
+TEST(PreloadConfigTest, DbWithSearchableFilesIsSwitchedWithItsSavedOptions) {
+  test::TempDir dir("preload_detect");
+  SearchableTableOptions so;
+  so.checksum_level = 2;
+  WriteDb(dir.path(), NewSearchableTableFactory(so));
+
+  Config c = ParseConfig(nullptr, nullptr, nullptr, nullptr);
+  std::map<std::string, std::shared_ptr<rocksdb::TableFactory>> saved;
+  ASSERT_TRUE(
+      DetectSearchableTable(nullptr, dir.path(), {dir.path()}, &c, &saved));
+  EXPECT_TRUE(c.enabled);
+  ASSERT_EQ(saved.count("default"), 1u);
+
+  rocksdb::ColumnFamilyOptions o = Stock();
+  const auto program_factory = o.table_factory;
+  std::vector<std::string> notes;
+  ASSERT_TRUE(SwitchColumnFamilies(c, {{"default", &o}}, &notes, &saved).ok());
+  ASSERT_TRUE(IsSearchable(o));
+  std::string level;
+  ASSERT_TRUE(
+      o.table_factory
+          ->GetOption(rocksdb::ConfigOptions(), "checksum_level", &level)
+          .ok());
+  EXPECT_EQ(level, "2");  // as written, not the default
+  EXPECT_EQ(FallbackOf(o), program_factory);
+
+  // SCTABLE_ENABLE=0 means no switch at all.
+  Config off = ParseConfig("0", nullptr, nullptr, nullptr);
+  saved.clear();
+  EXPECT_FALSE(
+      DetectSearchableTable(nullptr, dir.path(), {dir.path()}, &off, &saved));
+  EXPECT_FALSE(off.enabled);
+}
+
+TEST(PreloadConfigTest, BlockBasedDbIsNotSwitchedWithoutEnable) {
+  test::TempDir dir("preload_nodetect");
+  WriteDb(dir.path(), rocksdb::NewBlockBasedTableFactory());
+  Config c = ParseConfig(nullptr, nullptr, nullptr, nullptr);
+  std::map<std::string, std::shared_ptr<rocksdb::TableFactory>> saved;
+  EXPECT_FALSE(
+      DetectSearchableTable(nullptr, dir.path(), {dir.path()}, &c, &saved));
+  EXPECT_FALSE(c.enabled);
+  EXPECT_FALSE(DetectSearchableTable(nullptr, dir.path() + "/missing",
+                                     {dir.path() + "/missing"}, &c, &saved));
 }
 
 }  // namespace
