@@ -3,8 +3,9 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+PREFIX ?= /usr/local
 
-.PHONY: all deps configure build test demo clean distclean format
+.PHONY: all deps configure build test demo install clean distclean format
 
 all: build
 
@@ -19,6 +20,10 @@ build: configure
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# libsctable.so, libsctable_preload.so and the headers under $(PREFIX).
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
 
 demo: build
 	@./scripts/demo.sh $(BUILD)

@@ -1,5 +1,6 @@
 #include "table_factory/searchable_table_factory.h"
 
+#include <cassert>
 #include <cerrno>
 #include <cinttypes>
 #include <cstdlib>
@@ -121,6 +122,13 @@ SearchableTableFactory::SearchableTableFactory(
   RegisterOptions("SearchableTableOptions", &options_, &kOptionTypeInfo);
 }
 
+void SearchableTableFactory::SetBlockBasedFallback(
+    std::shared_ptr<rocksdb::TableFactory> factory) {
+  assert(factory != nullptr &&
+         factory->IsInstanceOf(rocksdb::TableFactory::kBlockBasedTableName()));
+  block_based_ = std::move(factory);
+}
+
 rocksdb::Status SearchableTableFactory::PrepareOptions(
     const rocksdb::ConfigOptions& opts) {
   rocksdb::Status s = CheckSearchableTableOptions(options_);
@@ -132,6 +140,8 @@ rocksdb::Status SearchableTableFactory::ValidateOptions(
     const rocksdb::DBOptions& db_opts,
     const rocksdb::ColumnFamilyOptions& cf_opts) const {
   rocksdb::Status s = CheckSearchableTableOptions(options_);
+  // The fallback's own constraints hold as they would without us.
+  if (s.ok()) s = block_based_->ValidateOptions(db_opts, cf_opts);
   if (!s.ok()) return s;
   return rocksdb::TableFactory::ValidateOptions(db_opts, cf_opts);
 }

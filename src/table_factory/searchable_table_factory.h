@@ -47,6 +47,17 @@ class SearchableTableFactory : public rocksdb::TableFactory {
 
   const SearchableTableOptions& options() const { return options_; }
 
+  // Replaces the BlockBasedTable factory that reads BlockBasedTable files
+  // (and writes the ones described above), e.g. with the factory a column
+  // family used before it was switched, so that its block cache and filter
+  // settings keep applying to its old files.
+  // REQUIRES: `factory` is a BlockBasedTable factory, and this factory has
+  // not been given to a DB yet (not thread-safe).
+  void SetBlockBasedFallback(std::shared_ptr<rocksdb::TableFactory> factory);
+  const std::shared_ptr<rocksdb::TableFactory>& block_based_fallback() const {
+    return block_based_;
+  }
+
  private:
   SearchableTableOptions options_;
   std::shared_ptr<rocksdb::TableFactory> block_based_;
