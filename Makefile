@@ -28,6 +28,16 @@ install: build
 demo: build
 	@./scripts/demo.sh $(BUILD)
 
+# libFuzzer targets for the three decoders, N seconds each (needs clang).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@./scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# The test suite under ASan + UBSan (our code instrumented, the system
+# librocksdb as is), and the concurrency test under TSan.
+test-sanitize: deps
+	@./scripts/test_sanitize.sh
+
 format:
 	@clang-format -i $$(git ls-files '*.h' '*.cc')
 

@@ -1,0 +1,32 @@
+// libFuzzer target: the PA-Zip store reader on arbitrary bytes.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pazip/pazip_reader.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::unique_ptr<sctable::pazip::PazipReader> reader;
+  if (!sctable::pazip::PazipReader::Open(reinterpret_cast<const char*>(data),
+                                         size, &reader)
+           .ok()) {
+    return 0;
+  }
+  (void)reader->VerifyChecksums();
+  std::string value;
+  char buf[256];
+  const uint64_t n = reader->num_records();
+  for (uint64_t i = 0; i < n && i < 64; ++i) {
+    (void)reader->Get(i, &value);
+    size_t len = 0;
+    (void)reader->Get(i, buf, sizeof buf, &len);
+    uint64_t l = 0;
+    (void)reader->GetLength(i, &l);
+  }
+  (void)reader->Get(n, &value);  // out of range must be an error
+  std::vector<uint64_t> ends;
+  (void)reader->GetRun(0, n < 16 ? n : 16, &value, &ends);
+  return 0;
+}
