@@ -55,6 +55,7 @@ class DictMatcher {
                 uint64_t* offset) const;
 
   uint64_t memory_bytes() const;
+  std::string_view dict() const { return dict_; }
 
  private:
   std::string_view dict_;
