@@ -1,6 +1,7 @@
 // pazip_compare --records FILE --format lines|stanzas|tsv-values
 //               [--reads N] [--reps N] [--methods a,b,...]
 //               [--dict-fraction F]   (PA-Zip dictionary size / input)
+//               [--threads T]         (PA-Zip parse threads; default 2)
 //
 // Builds a PA-Zip store over the records of FILE and, in the same run, the
 // anchors: zstd per record with a ZDICT-trained dictionary of the same size
@@ -94,6 +95,7 @@ int main(int argc, char** argv) {
   std::string path, format = "lines", methods_arg;
   uint64_t reads = 200000, reps = 3;
   double dict_fraction = -1;
+  int threads = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--records") path = argv[i + 1];
@@ -102,6 +104,7 @@ int main(int argc, char** argv) {
     else if (a == "--reps") reps = std::stoull(argv[i + 1]);
     else if (a == "--methods") methods_arg = argv[i + 1];
     else if (a == "--dict-fraction") dict_fraction = std::stod(argv[i + 1]);
+    else if (a == "--threads") threads = std::stoi(argv[i + 1]);
     else { fprintf(stderr, "unknown flag %s\n", a.c_str()); return 2; }
   }
   if (path.empty() || (format != "lines" && format != "stanzas" &&
@@ -134,10 +137,8 @@ int main(int argc, char** argv) {
       [&] {
         sctable::pazip::BuilderOptions opt;
         if (dict_fraction >= 0) opt.dictionary.fraction = dict_fraction;
-        sctable::pazip::PazipBuilder b(opt);
-        for (auto r : records) b.Add(r);
-        if (!b.Finish(&pz_store).ok()) abort();
-        pz_stats = b.stats();
+        if (threads > 0) opt.threads = threads;
+        if (!sctable::pazip::PazipBuilder::Build(records, opt, &pz_store, &pz_stats).ok()) abort();
         if (!sctable::pazip::PazipReader::Open(pz_store.data(), pz_store.size(), &pz).ok()) abort();
       },
       [&](uint64_t id, char* out) {

@@ -1,5 +1,6 @@
 // PazipBuilder: builds a PA-Zip store (docs/format.md "## PA-Zip store")
-// from records added in id order. Call order: (Add)* (Finish | FinishToFile).
+// from records added in id order. Call order: (Add)* (Finish | FinishToFile),
+// or the one-shot PazipBuilder::Build over borrowed records (no copy).
 //
 // Build: the builder keeps the added records, then at Finish samples a
 // global dictionary, parses every record against it, derives one Huffman
@@ -7,15 +8,18 @@
 // sections. If the result is not smaller than storing records verbatim
 // (tiny or incompressible input), it writes a kRaw store instead.
 //
-// Memory bound (peak, during Finish), for R raw input bytes, N records and a
-// dictionary of D bytes (D <= max(3% of R, 16 KiB), <= 64 MiB by default):
-//   R + 8N            the added records and their lengths
-//   + 5D + 4.5 MiB    dictionary, suffix array, buckets, 4-gram filter
-//   + ~1.1 * S        parse output (tokens + literals) where S is the
-//                     compressed size (S <= R for compressible data)
+// Memory bound (peak, during Finish/Build), for R raw input bytes, N records
+// and a dictionary of D bytes (D <= max(3% of R, 16 KiB), <= 64 MiB):
+//   R + 8N            the records and their ends, only when added by Add
+//                     (PazipBuilder::Build borrows them: 0 extra bytes)
+//   + 16N             one string_view per record
+//   + 5D + 18 MiB     dictionary, suffix array, k-gram interval table
+//   + ~1.1 * S + 16N  parse output (tokens + literals, ends per record)
+//                     where S is the compressed size (S <= R)
 //   + S + 16N         the store being assembled and its offsets.
-// So peak is about 2R + 5D for incompressible data, and R + 2.2S + 5D for
-// typical data. Thread-compatible: one builder per thread.
+// So with Build the builder adds about 2.1S + 48N + 5D + 18 MiB to the
+// caller's records (about 0.5R on the Debian index). Thread-compatible: one
+// builder per thread (it may start options.threads worker threads itself).
 #pragma once
 
 #include <cstdint>
@@ -37,6 +41,9 @@ struct BuilderOptions {
   RecordChecksum record_checksum = RecordChecksum::kNone;
   // For tests: never build a dictionary (always kRaw).
   bool force_raw = false;
+  // Threads that parse records (records are independent, the output does
+  // not depend on this number). 2 = the builder's thread plus one worker.
+  int threads = 2;
 };
 
 // What Finish built, for benchmarks and logs.
@@ -70,6 +77,13 @@ class PazipBuilder {
   // Builds the store into *store (replacing its contents).
   // REQUIRES: called once.
   Status Finish(std::string* store);
+
+  // One-shot build over borrowed records, without copying them: records[i]
+  // gets id i. The views must stay valid until Build returns (they may point
+  // into a mapped spool file). *stats (optional) receives what was built.
+  static Status Build(const std::vector<std::string_view>& records,
+                      const BuilderOptions& options, std::string* store,
+                      BuildStats* stats = nullptr);
   // Builds the store and writes it to `path` atomically.
   Status FinishToFile(const std::string& path);
 
@@ -77,17 +91,20 @@ class PazipBuilder {
   const BuildStats& stats() const { return stats_; }
 
  private:
-  std::string_view Record(uint64_t i) const;
-  Status BuildRaw(std::string* store);
-  Status BuildDictZip(std::string* store);
-  void Assemble(Header* h, std::string_view dict, std::string_view huff,
-                const std::string& payload, const std::vector<uint64_t>& offs,
-                std::string* store);
+  using Records = std::vector<std::string_view>;
+  Status FinishRecords(const Records& records, uint64_t raw_bytes,
+                       uint64_t max_record_len, std::string* store);
+  Status BuildRaw(const Records& records, std::string* store);
+  Status BuildDictZip(const Records& records, std::string* store);
+  void Assemble(const Records& records, Header* h, std::string_view dict,
+                std::string_view huff, const std::string& payload,
+                const std::vector<uint64_t>& offs, std::string* store);
 
   BuilderOptions options_;
   std::string data_;            // all records, concatenated
   std::vector<uint64_t> ends_;  // end of record i in data_
   uint64_t max_record_len_ = 0;
+  uint64_t raw_bytes_ = 0;      // of the records being built
   bool finished_ = false;
   BuildStats stats_;
 };

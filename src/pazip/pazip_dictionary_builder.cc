@@ -12,7 +12,7 @@ namespace sctable {
 namespace pazip {
 namespace {
 
-constexpr unsigned kFilterBits = 23;
+constexpr unsigned kGram = 6;
 
 inline uint64_t SplitMix(uint64_t* s) {
   uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
@@ -21,13 +21,21 @@ inline uint64_t SplitMix(uint64_t* s) {
   return z ^ (z >> 31);
 }
 
-// The filter keys on kFilterGram bytes: positions whose first kFilterGram
-// bytes occur nowhere in the dictionary skip the suffix-array search.
-constexpr unsigned kFilterGram = 6;
-inline uint32_t Hash4(const uint8_t* p) {
+// Dictionary matches shorter than kGram bytes are not searched: they would
+// rarely pay for their token. A gram is the first kGram bytes of a string,
+// read as a little-endian integer.
+inline uint64_t Gram(const uint8_t* p) {
   uint64_t v = 0;
-  std::memcpy(&v, p, kFilterGram);
-  return static_cast<uint32_t>((v * 0x9E3779B97F4A7C15ull) >> (64 - kFilterBits));
+  std::memcpy(&v, p, kGram);
+  return v;
+}
+inline uint64_t GramHash(uint64_t gram) {
+  const uint64_t h = (gram ^ (gram >> 29)) * 0x9E3779B97F4A7C15ull;
+  return h ^ (h >> 32);
+}
+// Two bits of one filter word, from hash bits the slot index does not use.
+inline uint64_t FilterMask(uint64_t h) {
+  return (1ull << ((h >> 32) & 63)) | (1ull << ((h >> 38) & 63));
 }
 
 }  // namespace
@@ -67,49 +75,83 @@ std::string BuildDictionary(const std::vector<std::string_view>& records,
   return dict;
 }
 
-DictMatcher::DictMatcher(std::string_view dict)
-    : dict_(dict),
-      bucket_lo_(1u << 16, 0),
-      bucket_hi_(1u << 16, 0),
-      filter_((1ull << kFilterBits) / 64, 0) {
+DictMatcher::DictMatcher(std::string_view dict) : dict_(dict) {
   const auto* t = reinterpret_cast<const uint8_t*>(dict.data());
   const int32_t n = static_cast<int32_t>(dict.size());
   if (n == 0) return;
   sa_.resize(n);
   divsufsort(t, sa_.data(), n);
+  // Groups: maximal SA intervals whose suffixes share their first kGram
+  // bytes (suffixes shorter than kGram belong to none).
+  uint64_t prev = ~0ull;
   for (int32_t i = 0; i < n; ++i) {
     const int32_t s = sa_[i];
-    if (s + 1 >= n) continue;  // the 1-byte suffix belongs to no bucket
-    const unsigned key = (t[s] << 8) | t[s + 1];
-    if (bucket_hi_[key] == 0) bucket_lo_[key] = i;
-    bucket_hi_[key] = i + 1;
+    if (s + static_cast<int32_t>(kGram) > n) continue;
+    const uint64_t g = Gram(t + s);
+    if (g != prev) {
+      group_lo_.push_back(i);
+      group_hi_.push_back(i + 1);
+      prev = g;
+    } else {
+      group_hi_.back() = i + 1;
+    }
   }
-  for (int32_t i = 0; i + static_cast<int32_t>(kFilterGram) <= n; ++i) {
-    const uint32_t h = Hash4(t + i);
-    filter_[h >> 6] |= 1ull << (h & 63);
+  const uint64_t groups = group_lo_.size();
+  // A blocked Bloom filter (two bits in one word) of about 8 bits per group,
+  // at most 512 KiB so it stays in L2: most positions of text that is not
+  // in the dictionary (hashes, numbers) are rejected without a cache miss.
+  unsigned fbits = 12;
+  while (fbits < 22 && (1ull << fbits) < groups * 8) ++fbits;
+  filter_bits_ = fbits;
+  filter_.assign((1ull << fbits) / 64, 0);
+  unsigned bits = 4;
+  while ((1ull << bits) < groups + groups / 2) ++bits;
+  table_bits_ = bits;
+  table_.assign(1ull << bits, 0);
+  const uint64_t mask = (1ull << bits) - 1;
+  for (uint64_t g = 0; g < groups; ++g) {
+    const uint64_t h = GramHash(Gram(t + sa_[group_lo_[g]]));
+    uint64_t slot = h >> (64 - bits);
+    while (table_[slot] != 0) slot = (slot + 1) & mask;
+    filter_[(h >> (64 - filter_bits_)) >> 6] |= FilterMask(h);
+    table_[slot] = (static_cast<uint64_t>(static_cast<uint32_t>(h)) << 32) |
+                   static_cast<uint32_t>(g + 1);
   }
 }
 
 DictMatcher::~DictMatcher() = default;
 
 uint64_t DictMatcher::memory_bytes() const {
-  return dict_.size() + sa_.size() * 4 + bucket_lo_.size() * 8 +
-         filter_.size() * 8;
-}
-
-bool DictMatcher::MayContain4(const uint8_t* p) const {
-  const uint32_t h = Hash4(p);
-  return (filter_[h >> 6] >> (h & 63)) & 1;
+  return dict_.size() + sa_.size() * 4 + table_.size() * 8 +
+         group_lo_.size() * 8 + filter_.size() * 8;
 }
 
 uint64_t DictMatcher::Find(const uint8_t* p, uint64_t n, uint64_t prefer,
                            uint64_t* offset) const {
-  if (n < kFilterGram || sa_.empty() || !MayContain4(p)) return 0;
+  if (n < kGram || sa_.empty()) return 0;
   const auto* t = reinterpret_cast<const uint8_t*>(dict_.data());
   const uint64_t dn = dict_.size();
-  const unsigned key = (p[0] << 8) | p[1];
-  uint64_t lo = bucket_lo_[key], hi = bucket_hi_[key];
-  if (lo >= hi) return 0;
+  // The k-gram table gives the SA interval of suffixes starting with p's
+  // first kGram bytes (one cache miss), or says there is none.
+  const uint64_t gram = Gram(p);
+  const uint64_t h = GramHash(gram);
+  const uint64_t mask = table_.size() - 1;
+  if ((filter_[(h >> (64 - filter_bits_)) >> 6] & FilterMask(h)) !=
+      FilterMask(h)) {
+    return 0;
+  }
+  const uint32_t tag = static_cast<uint32_t>(h);
+  uint64_t lo = 0, hi = 0;
+  for (uint64_t slot = h >> (64 - table_bits_);; slot = (slot + 1) & mask) {
+    const uint64_t e = table_[slot];
+    if (e == 0) return 0;
+    if (static_cast<uint32_t>(e >> 32) != tag) continue;
+    const uint64_t g = static_cast<uint32_t>(e) - 1;
+    if (Gram(t + sa_[group_lo_[g]]) != gram) continue;
+    lo = group_lo_[g];
+    hi = group_hi_[g];
+    break;
+  }
   // Binary search for p's insertion point among the bucket's suffixes with
   // whole-string comparisons (skipping the prefix both bounds share, as in
   // Manber-Myers); the longest match is next to the insertion point.
@@ -127,7 +169,7 @@ uint64_t DictMatcher::Find(const uint8_t* p, uint64_t n, uint64_t prefer,
     while (l < max && t[s + l] == p[l]) ++l;
     return l;
   };
-  uint64_t a = lo, b = hi, llcp = 2, rlcp = 2;
+  uint64_t a = lo, b = hi, llcp = kGram, rlcp = kGram;
   while (a < b) {
     const uint64_t mid = a + (b - a) / 2;
     const uint64_t l = lcp_from(mid, std::min(llcp, rlcp));
@@ -149,16 +191,16 @@ uint64_t DictMatcher::Find(const uint8_t* p, uint64_t n, uint64_t prefer,
   // Walk a few neighbours each way while they match as long, to find an
   // occurrence near `prefer` (cheaper delta offsets).
   for (uint64_t i = a, k = 0; i < hi && k < 8; ++i, ++k) {
-    const uint64_t l = lcp_from(i, 2);
+    const uint64_t l = lcp_from(i, kGram);
     if (l < best_len) break;
     consider(i, l);
   }
   for (uint64_t i = a, k = 0; i > lo && k < 8; --i, ++k) {
-    const uint64_t l = lcp_from(i - 1, 2);
+    const uint64_t l = lcp_from(i - 1, kGram);
     if (l < best_len) break;
     consider(i - 1, l);
   }
-  if (best_len < kFilterGram) return 0;
+  if (best_len < kGram) return 0;
   *offset = best_off;
   return best_len;
 }

@@ -1,11 +1,14 @@
 // Builder side of PA-Zip's global dictionary: which bytes go into it
 // (sampling) and how the encoder finds the longest match in it (a suffix
-// array built by libdivsufsort, a 2-byte bucket table and a 4-gram filter).
+// array built by libdivsufsort and a hash table from each distinct 6-byte
+// prefix to its suffix-array interval).
 // Neither is needed to read a store: the reader only sees the dictionary
 // bytes.
 //
 // Memory while building: the dictionary (D bytes) + suffix array (4D) +
-// bucket table (512 KiB) + 4-gram filter (1 MiB) = 5D + 1.5 MiB.
+// for G distinct 6-grams (G < D; ~0.35D on the Debian index) 8 bytes of
+// interval bounds and <= 16 bytes of hash table each, + a Bloom filter
+// (<= 512 KiB): at most 5D + 24G + 512 KiB.
 #pragma once
 
 #include <cstdint>
@@ -52,15 +55,21 @@ class DictMatcher {
                 uint64_t* offset) const;
 
   uint64_t memory_bytes() const;
+  std::string_view dict() const { return dict_; }
 
  private:
-  bool MayContain4(const uint8_t* p) const;
-
   std::string_view dict_;
   std::vector<int32_t> sa_;
-  std::vector<uint32_t> bucket_lo_;  // by first two bytes; [lo, hi)
-  std::vector<uint32_t> bucket_hi_;
-  std::vector<uint64_t> filter_;     // bitset over hashes of 4-grams
+  // Group g = SA interval [group_lo_[g], group_hi_[g]) of the suffixes that
+  // share one 6-byte prefix; groups are disjoint and in SA order.
+  std::vector<uint32_t> group_lo_;
+  std::vector<uint32_t> group_hi_;
+  // Open addressing (linear probing, load <= 2/3): hash tag << 32 | g + 1,
+  // 0 = empty. A tag match is confirmed against the dictionary bytes.
+  std::vector<uint64_t> table_;
+  unsigned table_bits_ = 0;
+  std::vector<uint64_t> filter_;  // blocked Bloom filter over the 6-grams
+  unsigned filter_bits_ = 0;
 };
 
 }  // namespace pazip

@@ -45,6 +45,23 @@ RecordEncoder::Match RecordEncoder::Best(const uint8_t* base, uint64_t pos,
       const double gain = len * literal_bits_ - cost;
       if (gain > 0) best = {len, off, true, gain};
     }
+    // The dictionary bytes right after the previous match (delta 0, the
+    // cheapest operand) often match almost as far: a sampled record that
+    // resembles this one continues there.
+    const std::string_view d = matcher_->dict();
+    if (prev_dict_end < d.size()) {
+      const uint64_t max = std::min<uint64_t>(rest, d.size() - prev_dict_end);
+      const char* q = d.data() + prev_dict_end;
+      uint64_t l = 0;
+      while (l < max && static_cast<uint8_t>(q[l]) == base[pos + l]) ++l;
+      if (l >= kDictMinMatch) {
+        double cost = 8.0 * 1;
+        if (l > kDictLenInlineMax) cost += 8.0 * VarLen(l - kDictLenInlineMax - 1);
+        cost += 8.0;  // operand zigzag(0)
+        const double gain = l * literal_bits_ - cost;
+        if (gain > best.gain) best = {l, prev_dict_end, true, gain};
+      }
+    }
   }
   if (rest >= 4) {
     int32_t cand = head_[HashLocal(base + pos)];

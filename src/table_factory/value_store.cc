@@ -15,10 +15,10 @@ Status ValueStoreBuilder::Build(const std::vector<std::string_view>& records,
   }
   bo.record_checksum = options.checksum_level >= 2 ? pazip::RecordChecksum::kXxh32
                                                    : pazip::RecordChecksum::kNone;
-  pazip::PazipBuilder builder(bo);
-  for (std::string_view r : records) builder.Add(r);
-  SCTABLE_RETURN_IF_ERROR(builder.Finish(image));
-  if (dict_bytes != nullptr) *dict_bytes = builder.stats().dict_bytes;
+  // Borrows the records (no copy): the caller keeps them alive until here.
+  pazip::BuildStats stats;
+  SCTABLE_RETURN_IF_ERROR(pazip::PazipBuilder::Build(records, bo, image, &stats));
+  if (dict_bytes != nullptr) *dict_bytes = stats.dict_bytes;
   return Status::OK();
 }
 

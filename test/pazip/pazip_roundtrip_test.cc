@@ -21,6 +21,27 @@ TEST(PazipRoundTripTest, EmptyAndOneByteRecords) {
   ExpectRoundTrip(r);
 }
 
+TEST(PazipRoundTripTest, BorrowedBuildMatchesAddFinishForAnyThreadCount) {
+  const auto records = StructuredRecords(2000, 7);
+  const std::string expected = BuildStore(records);
+  std::vector<std::string_view> views(records.begin(), records.end());
+  for (int threads : {1, 2, 3}) {
+    BuilderOptions options;
+    options.threads = threads;
+    std::string store;
+    BuildStats stats;
+    ASSERT_TRUE(PazipBuilder::Build(views, options, &store, &stats).ok());
+    EXPECT_EQ(store, expected) << threads << " threads";
+    EXPECT_EQ(stats.store_bytes, store.size());
+    EXPECT_EQ(stats.num_records, records.size());
+  }
+  std::string store;
+  ASSERT_TRUE(PazipBuilder::Build({}, BuilderOptions(), &store).ok());
+  std::unique_ptr<PazipReader> reader;
+  ASSERT_TRUE(PazipReader::Open(store.data(), store.size(), &reader).ok());
+  EXPECT_EQ(reader->num_records(), 0u);
+}
+
 TEST(PazipRoundTripTest, StructuredRecordsCompress) {
   const auto records = StructuredRecords(3000, 1);
   BuildStats stats;
