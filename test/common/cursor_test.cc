@@ -95,8 +95,8 @@ TEST(ByteCursorTest, ArraySizeOverflowIsCorruption) {
 }
 
 TEST(ByteCursorTest, OverlongVarintSaysOverflow) {
-  std::string s(12, '\xff');
-  ByteCursor c(s + "\x01");
+  const std::string s = std::string(12, '\xff') + "\x01";
+  ByteCursor c(s);  // the cursor borrows: the bytes must outlive it
   uint64_t v;
   Status st = c.ReadVarint64("n", &v);
   EXPECT_TRUE(st.IsCorruption());
