@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cinttypes>
 
 #include "common/checksum.h"
@@ -87,6 +88,22 @@ void SearchableTableBuilder::SetError(const rocksdb::Status& s) {
   if (status_.ok() && !s.ok()) status_ = s;
 }
 
+// The spool lives in the temp directory: a full or missing directory is an
+// environmental fault, not damage. Said as NoSpace, or as a retryable IO
+// error, RocksDB keeps it recoverable (DB::Resume, auto-recovery) instead of
+// treating it as fatal.
+void SearchableTableBuilder::SetSpoolError(const Status& s) {
+  const int err = values_ != nullptr ? values_->last_errno() : 0;
+  const std::string msg = "SearchableTable: " + s.message();
+  if (err == ENOSPC || err == EDQUOT) {
+    io_status_ = rocksdb::IOStatus::NoSpace(msg);
+  } else {
+    io_status_ = rocksdb::IOStatus::IOError(msg);
+    io_status_.SetRetryable(true);
+  }
+  SetError(io_status_);
+}
+
 void SearchableTableBuilder::Add(const rocksdb::Slice& key,
                                  const rocksdb::Slice& value) {
   if (!status_.ok()) return;
@@ -144,8 +161,7 @@ void SearchableTableBuilder::Add(const rocksdb::Slice& key,
     versions_.AddEntry(ikey.sequence, static_cast<uint8_t>(ikey.type));
     Status vs = values_->Add(std::string_view(value.data(), value.size()));
     if (!vs.ok()) {
-      io_status_ = rocksdb::IOStatus::IOError(vs.ToString());
-      SetError(io_status_);
+      SetSpoolError(vs);
       return;
     }
   }
@@ -183,7 +199,10 @@ rocksdb::Status SearchableTableBuilder::Finish() {
   // Value store over every entry's value, in entry order.
   std::vector<std::string_view> records;
   s = values_->Finish(&records);
-  if (!s.ok()) return status_ = ToRocksStatus(s, "value spool");
+  if (!s.ok()) {
+    SetSpoolError(s);
+    return status_;
+  }
   std::string value_image;
   ValueStoreOptions vopts;
   vopts.dict_per_mille = options_.dict_per_mille;

@@ -67,6 +67,7 @@ class SearchableTableBuilder : public rocksdb::TableBuilder {
   rocksdb::Status WriteSection(const std::string& bytes,
                                rocksdb::BlockHandle* handle);
   void SetError(const rocksdb::Status& s);
+  void SetSpoolError(const Status& s);
 
   const SearchableTableOptions options_;
   std::shared_ptr<BuildStats> stats_;

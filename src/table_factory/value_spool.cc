@@ -30,6 +30,7 @@ Status ValueSpool::FlushBuffer() {
     fd_ = ::open(temp_path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
                  0600);
     if (fd_ < 0) {
+      last_errno_ = errno;
       return Status::IOError("value spool " + temp_path_ + ": " +
                              std::strerror(errno));
     }
@@ -41,6 +42,7 @@ Status ValueSpool::FlushBuffer() {
     ssize_t n = ::write(fd_, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
+      last_errno_ = errno;
       return Status::IOError("value spool " + temp_path_ + ": write: " +
                              std::strerror(errno));
     }

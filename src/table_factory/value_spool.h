@@ -27,6 +27,8 @@ class ValueSpool {
   uint64_t num_records() const { return ends_.size(); }
   uint64_t bytes() const { return total_; }
   bool spilled() const { return fd_ >= 0 || mapped_ != nullptr; }
+  // errno of the last failed file operation (0 if none).
+  int last_errno() const { return last_errno_; }
 
   // Makes all records readable as views; valid until destruction.
   Status Finish(std::vector<std::string_view>* records);
@@ -38,6 +40,7 @@ class ValueSpool {
   const uint64_t memory_limit_;
   int fd_ = -1;
   bool spilled_once_ = false;
+  int last_errno_ = 0;
   std::string buffer_;
   uint64_t total_ = 0;
   std::vector<uint64_t> ends_;  // end offset of each record
