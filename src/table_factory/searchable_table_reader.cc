@@ -292,6 +292,7 @@ rocksdb::Status SearchableTableReader::Open(
   r->file_ = std::move(file);
   rocksdb::Status s = r->Init(ro, tro, file_size);
   if (!s.ok()) return s;
+  r->published_.store(true, std::memory_order_release);
   *reader = std::move(r);
   return rocksdb::Status::OK();
 }
@@ -466,6 +467,7 @@ rocksdb::InternalIterator* SearchableTableReader::NewIterator(
 
 rocksdb::FragmentedRangeTombstoneIterator*
 SearchableTableReader::NewRangeTombstoneIterator(const rocksdb::ReadOptions& ro) {
+  Acquire();
   if (range_dels_ == nullptr || range_dels_->empty()) return nullptr;
   rocksdb::SequenceNumber snapshot = rocksdb::kMaxSequenceNumber;
   if (ro.snapshot != nullptr) snapshot = ro.snapshot->GetSequenceNumber();
@@ -478,6 +480,7 @@ rocksdb::Status SearchableTableReader::Get(const rocksdb::ReadOptions&,
                                            rocksdb::GetContext* get_context,
                                            const rocksdb::SliceTransform*,
                                            bool) {
+  Acquire();
   rocksdb::ParsedInternalKey lookup;
   rocksdb::Status s = rocksdb::ParseInternalKey(key, &lookup, false);
   if (!s.ok()) return s;
@@ -518,6 +521,7 @@ uint64_t SearchableTableReader::OffsetOfKeyId(uint64_t id) const {
 
 uint64_t SearchableTableReader::ApproximateOffsetOf(
     const Slice& key, rocksdb::TableReaderCaller) {
+  Acquire();
   KeyIndex::Cursor cursor(&keys_);
   const Slice user_key = rocksdb::ExtractUserKey(key);
   cursor.Seek(std::string_view(user_key.data(), user_key.size()));
@@ -540,6 +544,7 @@ size_t SearchableTableReader::ApproximateMemoryUsage() const {
 }
 
 rocksdb::Status SearchableTableReader::DumpTable(rocksdb::WritableFile* out) {
+  Acquire();
   char line[128];
   std::snprintf(line, sizeof line,
                 "SearchableTable: %" PRIu64 " user keys, %" PRIu64
@@ -565,6 +570,7 @@ rocksdb::Status SearchableTableReader::DumpTable(rocksdb::WritableFile* out) {
 
 rocksdb::Status SearchableTableReader::VerifyChecksum(
     const rocksdb::ReadOptions&, rocksdb::TableReaderCaller) {
+  Acquire();
   const std::string& path = file_->file_name();
   for (const MetaSection::Section& sec : meta_.sections) {
     std::string_view bytes;
