@@ -168,6 +168,21 @@ TEST_P(CoIndexTest, SharedPrefixesAndSuffixesMatchStdSet) {
 
 INSTANTIATE_TEST_SUITE_P(NestLevels, CoIndexTest, ::testing::Values(0, 1, 2, 4));
 
+// The run-time dispatch (common/bits.h) must not change answers: the same
+// oracle check with the portable popcount/select forced.
+TEST(CoIndexDispatchTest, PortablePathGivesSameAnswers) {
+  std::mt19937_64 rng(77);
+  std::set<std::string> keys;
+  while (keys.size() < 3000) keys.insert(RandomKey(rng, 12, 256));
+  for (int i = 0; i < 2000; ++i) keys.insert("prefix/" + RandomKey(rng, 30, 4));
+  auto b = BuildIndex(keys);
+  SetFastBitsForTesting(false);
+  ASSERT_FALSE(FastBits());
+  CheckAgainstOracle(keys, b->index, rng, 300);
+  SetFastBitsForTesting(true);
+  CheckAgainstOracle(keys, b->index, rng, 300);
+}
+
 TEST(CoIndexBuilderTest, EmptySetHasNoKeys) {
   std::set<std::string> keys;
   auto b = BuildIndex(keys);
