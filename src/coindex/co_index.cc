@@ -144,16 +144,29 @@ Status CoIndex::Verify() const {
   return Status::OK();
 }
 
+bool CoIndex::RunOf(uint64_t v, uint64_t* run) const {
+  *run = 0;
+  if (v == 0) return true;
+  uint64_t z = tries_[0].louds.Select0(v - 1);
+  if (z == BitVectorView::kNotFound) return false;
+  *run = z + 1;
+  return true;
+}
+
 bool CoIndex::ChildRange(uint64_t v, uint64_t* first,
                          uint64_t* degree) const {
+  uint64_t start;
+  return RunOf(v, &start) && ChildRangeAt(v, start, first, degree);
+}
+
+// The child bits of v start after v zeros; the run is all ones up to the
+// next zero. Every result is checked to lie after v and inside the trie, so
+// a corrupt `start` (e.g. derived from a sibling's) cannot send a walk
+// backwards or out of bounds.
+bool CoIndex::ChildRangeAt(uint64_t v, uint64_t start, uint64_t* first,
+                           uint64_t* degree) const {
   const Trie& tr = tries_[0];
-  uint64_t start = 0;
-  if (v != 0) {
-    uint64_t z = tr.louds.Select0(v - 1);
-    if (z == BitVectorView::kNotFound) return false;
-    start = z + 1;
-  }
-  if (start < v) return false;
+  if (start < v || start >= tr.louds.size()) return false;
   *first = start - v + 1;
   *degree = tr.louds.OnesRunFrom(start);
   return (*degree == 0 || *first > v) && *first + *degree <= tr.num_nodes;
@@ -302,15 +315,21 @@ void CoIndexCursor::Corrupt(const char* what) {
 
 void CoIndexCursor::Reset() {
   frames_.clear();
-  frames_.push_back({0, 0, 1, 0});
+  frames_.push_back({0, 0, 1, 0, 0});
   key_.clear();
   valid_ = false;
   status_ = Status::OK();
 }
 
 // Appends the frame of top-trie node `node` and its edge bytes.
-bool CoIndexCursor::Push(uint32_t node, uint32_t begin, uint32_t end) {
-  frames_.push_back({node, begin, end, static_cast<uint32_t>(key_.size())});
+bool CoIndexCursor::Push(uint32_t node, uint32_t begin, uint32_t end,
+                         uint64_t run) {
+  if (run == kUnknownRun && !index_->RunOf(node, &run)) {
+    Corrupt("louds");
+    return false;
+  }
+  frames_.push_back({node, begin, end, static_cast<uint32_t>(key_.size()),
+                     static_cast<uint32_t>(run)});
   key_.push_back(static_cast<char>(index_->tries_[0].labels[node]));
   bool corrupt = false;
   const uint64_t limit = index_->max_key_len_;
@@ -327,11 +346,11 @@ bool CoIndexCursor::Push(uint32_t node, uint32_t begin, uint32_t end) {
   return true;
 }
 
-void CoIndexCursor::Replace(uint32_t node) {
+void CoIndexCursor::Replace(uint32_t node, uint64_t run) {
   Frame f = frames_.back();
   frames_.pop_back();
   key_.resize(f.key_len);
-  Push(node, f.begin, f.end);
+  Push(node, f.begin, f.end, run);
 }
 
 void CoIndexCursor::DescendLeftmost() {
@@ -343,11 +362,12 @@ void CoIndexCursor::DescendLeftmost() {
       return;
     }
     uint64_t first, degree;
-    if (!index_->ChildRange(v, &first, &degree) || degree == 0) {
+    if (!index_->ChildRangeAt(v, frames_.back().run, &first, &degree) ||
+        degree == 0) {
       return Corrupt("non-terminal leaf");
     }
     Push(static_cast<uint32_t>(first), static_cast<uint32_t>(first),
-         static_cast<uint32_t>(first + degree));
+         static_cast<uint32_t>(first + degree), kUnknownRun);
   }
 }
 
@@ -356,14 +376,17 @@ void CoIndexCursor::DescendRightmost() {
   while (status_.ok()) {
     uint32_t v = frames_.back().node;
     uint64_t first, degree;
-    if (!index_->ChildRange(v, &first, &degree)) return Corrupt("louds");
+    if (!index_->ChildRangeAt(v, frames_.back().run, &first, &degree)) {
+      return Corrupt("louds");
+    }
     if (degree == 0) {
       if (!tr.term.Get(v)) return Corrupt("non-terminal leaf");
       valid_ = true;
       return;
     }
     Push(static_cast<uint32_t>(first + degree - 1),
-         static_cast<uint32_t>(first), static_cast<uint32_t>(first + degree));
+         static_cast<uint32_t>(first), static_cast<uint32_t>(first + degree),
+         kUnknownRun);
   }
 }
 
@@ -373,7 +396,9 @@ void CoIndexCursor::NextAfterSubtree() {
   while (frames_.size() > 1 && status_.ok()) {
     const Frame& f = frames_.back();
     if (f.node + 1 < f.end) {
-      Replace(f.node + 1);
+      // The sibling's child bits follow f.node's run and its zero.
+      const auto& louds = index_->tries_[0].louds;
+      Replace(f.node + 1, f.run + louds.OnesRunFrom(f.run) + 1);
       return DescendLeftmost();
     }
     key_.resize(f.key_len);
@@ -421,7 +446,9 @@ void CoIndexCursor::Seek(std::string_view target) {
       break;
     }
     uint64_t first, degree;
-    if (!index_->ChildRange(v, &first, &degree)) return Corrupt("louds");
+    if (!index_->ChildRangeAt(v, frames_.back().run, &first, &degree)) {
+      return Corrupt("louds");
+    }
     const unsigned char c = k[pos];
     uint64_t i = 0;
     while (i < degree && tr.labels[first + i] < c) ++i;
@@ -430,7 +457,7 @@ void CoIndexCursor::Seek(std::string_view target) {
       break;
     }
     if (!Push(static_cast<uint32_t>(first + i), static_cast<uint32_t>(first),
-              static_cast<uint32_t>(first + degree))) {
+              static_cast<uint32_t>(first + degree), kUnknownRun)) {
       return;
     }
     if (tr.labels[first + i] > c) {
@@ -481,7 +508,8 @@ void CoIndexCursor::SeekToId(uint64_t id) {
       return;
     }
     uint64_t first, degree;
-    if (!index_->ChildRange(v, &first, &degree) || degree == 0) {
+    if (!index_->ChildRangeAt(v, frames_.back().run, &first, &degree) ||
+        degree == 0) {
       return Corrupt("id walk");
     }
     // Last child whose first key rank is <= id.
@@ -489,13 +517,13 @@ void CoIndexCursor::SeekToId(uint64_t id) {
     const uint32_t key_len = static_cast<uint32_t>(key_.size());
     while (hi - lo > 1) {
       uint64_t mid = (lo + hi) / 2;
-      frames_.push_back({static_cast<uint32_t>(first + mid), 0, 0, key_len});
+      frames_.push_back({static_cast<uint32_t>(first + mid), 0, 0, key_len, 0});
       uint64_t r = RankOfTop();
       frames_.pop_back();
       if (r <= id) lo = mid; else hi = mid;
     }
     if (!Push(static_cast<uint32_t>(first + lo), static_cast<uint32_t>(first),
-              static_cast<uint32_t>(first + degree))) {
+              static_cast<uint32_t>(first + degree), kUnknownRun)) {
       return;
     }
   }
@@ -504,12 +532,13 @@ void CoIndexCursor::SeekToId(uint64_t id) {
 void CoIndexCursor::Next() {
   if (!valid_) return;
   uint64_t first, degree;
-  if (!index_->ChildRange(frames_.back().node, &first, &degree)) {
+  if (!index_->ChildRangeAt(frames_.back().node, frames_.back().run, &first,
+                            &degree)) {
     return Corrupt("louds");
   }
   if (degree > 0) {
     Push(static_cast<uint32_t>(first), static_cast<uint32_t>(first),
-         static_cast<uint32_t>(first + degree));
+         static_cast<uint32_t>(first + degree), kUnknownRun);
     DescendLeftmost();
   } else {
     NextAfterSubtree();
@@ -525,7 +554,7 @@ void CoIndexCursor::Prev() {
   while (frames_.size() > 1 && status_.ok()) {
     const Frame f = frames_.back();
     if (f.node > f.begin) {
-      Replace(f.node - 1);
+      Replace(f.node - 1, kUnknownRun);
       DescendRightmost();
       break;
     }

@@ -4,6 +4,7 @@
 #include "coindex/co_index_builder.h"
 
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 
 #include "coindex/format.h"
@@ -114,13 +115,64 @@ void BuildTrie(const Views& keys, bool top, TrieOut* out,
   out->num_nodes = node;
 }
 
+// Sorts `order` (indices into strs) by strs[i] bytewise: MSD radix sort
+// with an explicit stack (depth can reach the longest key), 257 buckets per
+// pass (bucket 0: the string ends at this depth), std::sort from the current
+// depth for small ranges. Measured on npm names' remainders: ~3x faster than
+// std::sort with memcmp, which dominated the build.
+void RadixSort(const Views& strs, std::vector<uint32_t>* order) {
+  std::vector<uint32_t>& a = *order;
+  std::vector<uint32_t> tmp(a.size());
+  std::vector<uint16_t> bucket_of(a.size());
+  struct Task {
+    uint32_t lo, hi;
+    uint32_t depth;
+  };
+  std::vector<Task> stack;
+  if (a.size() > 1) stack.push_back({0, static_cast<uint32_t>(a.size()), 0});
+  uint32_t count[257];
+  while (!stack.empty()) {
+    const Task t = stack.back();
+    stack.pop_back();
+    const uint32_t n = t.hi - t.lo, d = t.depth;
+    if (n < 48) {
+      std::sort(a.begin() + t.lo, a.begin() + t.hi, [&](uint32_t x, uint32_t y) {
+        std::string_view sx = strs[x], sy = strs[y];
+        return sx.substr(std::min<size_t>(d, sx.size())) <
+               sy.substr(std::min<size_t>(d, sy.size()));
+      });
+      continue;
+    }
+    memset(count, 0, sizeof count);
+    for (uint32_t i = t.lo; i < t.hi; ++i) {
+      std::string_view sv = strs[a[i]];
+      const unsigned b = d < sv.size() ? 1u + static_cast<unsigned char>(sv[d]) : 0u;
+      bucket_of[i] = static_cast<uint16_t>(b);
+      ++count[b];
+    }
+    uint32_t start[257], pos = t.lo;
+    for (int b = 0; b < 257; ++b) {
+      start[b] = pos;
+      pos += count[b];
+    }
+    uint32_t next[257];
+    memcpy(next, start, sizeof next);
+    for (uint32_t i = t.lo; i < t.hi; ++i) {
+      tmp[next[bucket_of[i]]++] = a[i];
+    }
+    memcpy(a.data() + t.lo, tmp.data() + t.lo, n * sizeof(uint32_t));
+    for (int b = 1; b < 257; ++b) {
+      if (count[b] > 1) stack.push_back({start[b], start[b] + count[b], d + 1});
+    }
+  }
+}
+
 // Sorts `strs`, returns the unique strings and, per input, its index among
 // them.
 Views SortUnique(const Views& strs, std::vector<uint32_t>* index_of) {
   std::vector<uint32_t> order(strs.size());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(),
-            [&](uint32_t a, uint32_t b) { return strs[a] < strs[b]; });
+  RadixSort(strs, &order);
   Views unique;
   index_of->assign(strs.size(), 0);
   for (uint32_t k : order) {
