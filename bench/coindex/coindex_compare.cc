@@ -190,6 +190,7 @@ int main(int argc, char** argv) {
   snprintf(buf, sizeof buf, ",\"nest_level\":%d,\"tries\":%d,\"levels\":%d,\"ids\":\"key_order\",\"build_peak_rss_mb\":%.0f,\"rss_before_build_mb\":%.0f",
            options.nest_level, idx.num_tries(), idx.num_levels(), rss_after, rss_before);
   ours.extra = buf;
+  ours.extra += ",\"space\":" + idx.SpaceBreakdownJson();
   ours.Print();
   fflush(stdout);
 

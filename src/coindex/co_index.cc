@@ -302,6 +302,25 @@ void CoIndex::PrefixRange(std::string_view prefix, uint64_t* begin,
   if (*end < *begin) *end = *begin;
 }
 
+std::string CoIndex::SpaceBreakdownJson() const {
+  std::string j = "{\"tries\":[";
+  for (size_t t = 0; t < tries_.size(); ++t) {
+    const Trie& tr = tries_[t];
+    if (t) j += ",";
+    j += "{\"nodes\":" + std::to_string(tr.num_nodes) +
+         ",\"links\":" + std::to_string(tr.links.size()) +
+         ",\"link_width\":" + std::to_string(tr.links.width()) +
+         ",\"louds\":" + std::to_string(tr.louds.SpaceBytes()) +
+         ",\"term\":" + std::to_string(tr.term.SpaceBytes()) +
+         ",\"link_bits\":" + std::to_string(tr.link.SpaceBytes()) +
+         ",\"labels\":" + std::to_string(tr.num_nodes) +
+         ",\"link_values\":" + std::to_string(tr.links.SpaceBytes()) + "}";
+  }
+  j += "],\"pool\":" + std::to_string(pool_size_) +
+       ",\"pool_ends\":" + std::to_string(pool_ends_.SpaceBytes()) + "}";
+  return j;
+}
+
 std::unique_ptr<CoIndexCursor> CoIndex::NewCursor() const {
   return std::make_unique<CoIndexCursor>(this);
 }

@@ -62,6 +62,11 @@ class CoIndex {
 
   std::unique_ptr<CoIndexCursor> NewCursor() const;
 
+  // Where the bytes go, as a JSON object (bench and docs): per trie its node
+  // count and the bytes of louds/term/link bit vectors (with directories),
+  // labels and link values; the tail pool.
+  std::string SpaceBreakdownJson() const;
+
  private:
   friend class CoIndexCursor;
   struct Trie {

@@ -115,13 +115,18 @@ void BuildTrie(const Views& keys, bool top, TrieOut* out,
   out->num_nodes = node;
 }
 
-// Sorts `order` (indices into strs) by strs[i] bytewise: MSD radix sort
+// Sorts `order` (indices into strs) by strs[i] bytewise and sets same[i]
+// when the string at order[i] equals the one at order[i-1]: MSD radix sort
 // with an explicit stack (depth can reach the longest key), 257 buckets per
-// pass (bucket 0: the string ends at this depth), std::sort from the current
-// depth for small ranges. Measured on npm names' remainders: ~3x faster than
-// std::sort with memcmp, which dominated the build.
-void RadixSort(const Views& strs, std::vector<uint32_t>* order) {
+// pass (bucket 0: the string ends at this depth, so all of them are equal),
+// std::sort from the current depth for small ranges. The strings' bytes are
+// prefetched a few elements ahead: the pass is bound by those cache misses.
+// Measured on npm names: ~2.5x faster than std::sort with memcmp, which
+// dominated the build.
+void RadixSort(const Views& strs, std::vector<uint32_t>* order,
+               std::vector<uint8_t>* same) {
   std::vector<uint32_t>& a = *order;
+  same->assign(a.size(), 0);
   std::vector<uint32_t> tmp(a.size());
   std::vector<uint16_t> bucket_of(a.size());
   struct Task {
@@ -131,20 +136,28 @@ void RadixSort(const Views& strs, std::vector<uint32_t>* order) {
   std::vector<Task> stack;
   if (a.size() > 1) stack.push_back({0, static_cast<uint32_t>(a.size()), 0});
   uint32_t count[257];
+  constexpr uint32_t kAhead = 12;
   while (!stack.empty()) {
     const Task t = stack.back();
     stack.pop_back();
     const uint32_t n = t.hi - t.lo, d = t.depth;
+    auto rest = [&](uint32_t x) {
+      std::string_view sx = strs[x];
+      return sx.substr(std::min<size_t>(d, sx.size()));
+    };
     if (n < 48) {
-      std::sort(a.begin() + t.lo, a.begin() + t.hi, [&](uint32_t x, uint32_t y) {
-        std::string_view sx = strs[x], sy = strs[y];
-        return sx.substr(std::min<size_t>(d, sx.size())) <
-               sy.substr(std::min<size_t>(d, sy.size()));
-      });
+      std::sort(a.begin() + t.lo, a.begin() + t.hi,
+                [&](uint32_t x, uint32_t y) { return rest(x) < rest(y); });
+      for (uint32_t i = t.lo + 1; i < t.hi; ++i) {
+        (*same)[i] = rest(a[i]) == rest(a[i - 1]);
+      }
       continue;
     }
     memset(count, 0, sizeof count);
     for (uint32_t i = t.lo; i < t.hi; ++i) {
+      if (i + kAhead < t.hi) {
+        __builtin_prefetch(strs[a[i + kAhead]].data() + d);
+      }
       std::string_view sv = strs[a[i]];
       const unsigned b = d < sv.size() ? 1u + static_cast<unsigned char>(sv[d]) : 0u;
       bucket_of[i] = static_cast<uint16_t>(b);
@@ -157,10 +170,9 @@ void RadixSort(const Views& strs, std::vector<uint32_t>* order) {
     }
     uint32_t next[257];
     memcpy(next, start, sizeof next);
-    for (uint32_t i = t.lo; i < t.hi; ++i) {
-      tmp[next[bucket_of[i]]++] = a[i];
-    }
+    for (uint32_t i = t.lo; i < t.hi; ++i) tmp[next[bucket_of[i]]++] = a[i];
     memcpy(a.data() + t.lo, tmp.data() + t.lo, n * sizeof(uint32_t));
+    for (uint32_t i = start[0] + 1; i < start[0] + count[0]; ++i) (*same)[i] = 1;
     for (int b = 1; b < 257; ++b) {
       if (count[b] > 1) stack.push_back({start[b], start[b] + count[b], d + 1});
     }
@@ -172,11 +184,13 @@ void RadixSort(const Views& strs, std::vector<uint32_t>* order) {
 Views SortUnique(const Views& strs, std::vector<uint32_t>* index_of) {
   std::vector<uint32_t> order(strs.size());
   std::iota(order.begin(), order.end(), 0);
-  RadixSort(strs, &order);
+  std::vector<uint8_t> same;
+  RadixSort(strs, &order, &same);
   Views unique;
   index_of->assign(strs.size(), 0);
-  for (uint32_t k : order) {
-    if (unique.empty() || unique.back() != strs[k]) unique.push_back(strs[k]);
+  for (size_t i = 0; i < order.size(); ++i) {
+    const uint32_t k = order[i];
+    if (i == 0 || !same[i]) unique.push_back(strs[k]);
     (*index_of)[k] = static_cast<uint32_t>(unique.size() - 1);
   }
   return unique;

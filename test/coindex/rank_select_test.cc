@@ -15,7 +15,9 @@ TEST(BitsTest, SelectInWordMatchesNaiveScan) {
   std::mt19937_64 rng(1);
   for (int it = 0; it < 4000; ++it) {
     SetFastBitsForTesting(it % 2 == 0);  // both the dispatched and portable path
-    if (it % 2) EXPECT_FALSE(FastBits());
+    if (it % 2) {
+      EXPECT_FALSE(FastBits());
+    }
     EXPECT_EQ(Popcount64(rng() & 0), 0);
     EXPECT_EQ(Popcount64(~uint64_t{0}), 64);
     uint64_t x = rng() & rng();
