@@ -1,4 +1,5 @@
-// coindex_compare --keys FILE [--nest N] [--queries N] [--reps N]
+// coindex_compare --keys FILE [--nest N] [--nest-stop N] [--id-sample N]
+//                 [--queries N] [--reps N]
 //
 // Builds the CO-Index and marisa-trie (its default configuration: 3 tries,
 // default tail, default node order) over the same keys in the same run and
@@ -92,6 +93,7 @@ int main(int argc, char** argv) {
     if (a == "--keys" && i + 1 < argc) path = argv[++i];
     else if (a == "--nest" && i + 1 < argc) options.nest_level = atoi(argv[++i]);
     else if (a == "--nest-stop" && i + 1 < argc) options.nest_stop_ratio = atoi(argv[++i]);
+    else if (a == "--id-sample" && i + 1 < argc) options.id_sample_every = atoi(argv[++i]);
     else if (a == "--queries" && i + 1 < argc) num_queries = atol(argv[++i]);
     else if (a == "--reps" && i + 1 < argc) reps = atoi(argv[++i]);
     else {
@@ -187,8 +189,8 @@ int main(int argc, char** argv) {
     if (n != keys.size()) { fprintf(stderr, "coindex: scan saw %llu keys\n", (unsigned long long)n); return 1; }
   }
   char buf[256];
-  snprintf(buf, sizeof buf, ",\"nest_level\":%d,\"tries\":%d,\"levels\":%d,\"ids\":\"key_order\",\"build_peak_rss_mb\":%.0f,\"rss_before_build_mb\":%.0f",
-           options.nest_level, idx.num_tries(), idx.num_levels(), rss_after, rss_before);
+  snprintf(buf, sizeof buf, ",\"id_sample_every\":%d,\"nest_level\":%d,\"tries\":%d,\"levels\":%d,\"ids\":\"key_order\",\"build_peak_rss_mb\":%.0f,\"rss_before_build_mb\":%.0f",
+           options.id_sample_every, options.nest_level, idx.num_tries(), idx.num_levels(), rss_after, rss_before);
   ours.extra = buf;
   ours.extra += ",\"space\":" + idx.SpaceBreakdownJson();
   ours.Print();

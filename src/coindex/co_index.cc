@@ -100,10 +100,15 @@ Status CoIndex::Open(const char* data, size_t size) {
       }
       level_starts_.assign(1, 0);
       term_before_.assign(1, 0);
+      std::vector<uint8_t> widths;
       for (uint64_t i = 0; i < levels; ++i) {
         uint64_t dn, dt;
+        uint8_t w;
         SCTABLE_RETURN_IF_ERROR(meta.ReadVarint64("level_nodes", &dn));
         SCTABLE_RETURN_IF_ERROR(meta.ReadVarint64("level_terms", &dt));
+        SCTABLE_RETURN_IF_ERROR(meta.ReadU8("level_id_width", &w));
+        if (w > 32) return ByteCursor::Bad("level_id_width", "> 32");
+        widths.push_back(w);
         uint64_t n = level_starts_.back() + dn, k = term_before_.back() + dt;
         if (dn == 0 || n > tr.num_nodes || k > num_keys_ || dt > dn) {
           return ByteCursor::Bad("level table", "out of range");
@@ -114,6 +119,13 @@ Status CoIndex::Open(const char* data, size_t size) {
       if (level_starts_.back() != tr.num_nodes ||
           term_before_.back() != num_keys_) {
         return ByteCursor::Bad("level table", "does not cover the trie");
+      }
+      id_samples_.assign(levels, PackedArrayView());
+      for (uint64_t i = 0; i < levels; ++i) {
+        if (widths[i] == 0) continue;
+        SCTABLE_RETURN_IF_ERROR(id_samples_[i].Open(
+            level_starts_[i + 1] - level_starts_[i], widths[i], &body,
+            "id samples"));
       }
     }
   }
@@ -231,6 +243,11 @@ uint64_t CoIndex::DeepCount(uint64_t v, size_t d) const {
       count += num_keys_ - term_before_[k];
       break;
     }
+    const PackedArrayView& g = id_samples_[k];
+    if (g.size() != 0) {  // sampled level: the rest of the walk, precomputed
+      count += g.Get(x - level_starts_[k]);
+      break;
+    }
     count += tr.term.Rank1(x) - term_before_[k];
   }
   return count;
@@ -315,6 +332,10 @@ std::string CoIndex::SpaceBreakdownJson() const {
          ",\"link_bits\":" + std::to_string(tr.link.SpaceBytes()) +
          ",\"labels\":" + std::to_string(tr.num_nodes) +
          ",\"link_values\":" + std::to_string(tr.links.SpaceBytes()) + "}";
+  }
+  j += "],\"level_nodes\":[";
+  for (size_t i = 0; i + 1 < level_starts_.size(); ++i) {
+    j += (i ? "," : "") + std::to_string(level_starts_[i + 1] - level_starts_[i]);
   }
   j += "],\"pool\":" + std::to_string(pool_size_) +
        ",\"pool_ends\":" + std::to_string(pool_ends_.SpaceBytes()) + "}";

@@ -103,6 +103,8 @@ class CoIndex {
   std::vector<Trie> tries_;
   std::vector<uint32_t> level_starts_;  // top trie: first node of each depth
   std::vector<uint32_t> term_before_;   // top trie: keys ending above depth
+  // Top trie, per level: id sample table G (size 0 if the level has none).
+  std::vector<PackedArrayView> id_samples_;
   bool has_pool_ = false;
   const unsigned char* pool_ = nullptr;
   uint64_t pool_size_ = 0;

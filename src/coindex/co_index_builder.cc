@@ -28,7 +28,46 @@ struct TrieOut {
   std::vector<uint64_t> link_values;
   std::vector<uint32_t> level_starts;  // top trie only
   std::vector<uint32_t> term_before;   // top trie only
+  // Top trie only, per level: width of the id sample table (0 = none) and
+  // its values (docs/design.md, "Key-order ids").
+  std::vector<uint8_t> sample_width;
+  std::vector<std::vector<uint64_t>> samples;
 };
+
+// G(x, k) for node x at level k: keys at levels >= k in the subtrees of the
+// level-k nodes left of x. G(x,k) = terminals left of x in level k +
+// G(first child position of x, k+1), computed bottom-up one level at a time.
+// Keeps the tables of levels k % every == 0.
+void ComputeIdSamples(TrieOut* tr, uint64_t num_keys, int every) {
+  const size_t levels = tr->level_starts.size() - 1;
+  tr->sample_width.assign(levels, 0);
+  tr->samples.assign(levels, {});
+  if (every <= 0) return;
+  // Degree of each node from the LOUDS bits.
+  std::vector<uint16_t> deg(tr->num_nodes, 0);
+  uint64_t v = 0;
+  for (uint64_t i = 0; i < tr->louds.size() && v < tr->num_nodes; ++i) {
+    if (tr->louds.Get(i)) ++deg[v]; else ++v;
+  }
+  std::vector<uint64_t> below{0}, cur;  // G of level k+1, index 0..N
+  for (size_t k = levels; k-- > 0;) {
+    const uint64_t lo = tr->level_starts[k], hi = tr->level_starts[k + 1];
+    cur.assign(hi - lo + 1, 0);
+    uint64_t t = 0, d = 0;
+    for (uint64_t x = lo; x < hi; ++x) {
+      cur[x - lo] = t + below[std::min<uint64_t>(d, below.size() - 1)];
+      t += tr->term.Get(x);
+      d += deg[x];
+    }
+    cur[hi - lo] = num_keys - tr->term_before[k];
+    if (k >= 1 && k % every == 0) {
+      tr->sample_width[k] =
+          static_cast<uint8_t>(BitWidth(num_keys - tr->term_before[k]));
+      tr->samples[k].assign(cur.begin(), cur.end() - 1);
+    }
+    below.swap(cur);
+  }
+}
 
 struct Range {
   uint32_t lo, hi;  // keys [lo, hi) share the node's path
@@ -280,7 +319,8 @@ Status CoIndexBuilder::Finish(std::string* image) {
   if (!status_.ok()) return status_;
   if (finished_) return status_ = Status::InvalidArgument("Finish twice");
   finished_ = true;
-  if (options_.nest_level < 0 || options_.nest_level > kMaxTries - 1) {
+  if (options_.nest_level < 0 || options_.nest_level > kMaxTries - 1 ||
+      options_.id_sample_every < 0) {
     return status_ = Status::InvalidArgument("coindex: nest_level out of range");
   }
   Views keys;
@@ -295,6 +335,7 @@ Status CoIndexBuilder::Finish(std::string* image) {
   if (tries[0].num_nodes >= (uint64_t{1} << 31)) {
     return status_ = Status::NotSupported("coindex: more than 2^31 nodes");
   }
+  ComputeIdSamples(&tries[0], ends_.size(), options_.id_sample_every);
   std::string reversed_buffer;
   PoolOut pool;
   bool has_pool = false;
@@ -357,6 +398,12 @@ Status CoIndexBuilder::Finish(std::string* image) {
       for (size_t i = 1; i < tr.level_starts.size(); ++i) {
         PutVarint64(&meta, tr.level_starts[i] - tr.level_starts[i - 1]);
         PutVarint64(&meta, tr.term_before[i] - tr.term_before[i - 1]);
+        meta.push_back(static_cast<char>(tr.sample_width[i - 1]));
+      }
+      for (size_t k = 0; k < tr.samples.size(); ++k) {
+        if (tr.sample_width[k]) {
+          AppendPackedArray(tr.samples[k], tr.sample_width[k], &body);
+        }
       }
     }
     tr = TrieOut();  // release memory early
