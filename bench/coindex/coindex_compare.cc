@@ -1,10 +1,13 @@
-// coindex_compare --keys FILE [--nest N] [--queries N] [--reps N]
+// coindex_compare --keys FILE [--nest N] [--nest-stop N] [--id-sample N]
+//                 [--queries N] [--reps N]
 //
 // Builds the CO-Index and marisa-trie (its default configuration: 3 tries,
 // default tail, default node order) over the same keys in the same run and
 // prints one JSON object per line per structure, then a ratio line
 // (ours / marisa). Keys: one per line, sorted and deduplicated bytewise here.
 //
+// Both structures are built first; query batches then alternate between
+// them (same queries), so a shared machine's load hits both alike.
 // find_ns: median over batches of 1000 lookups of uniformly random existing
 //   keys (>= 1 M lookups per repetition, >= 3 repetitions).
 // seek_ns: the same over absent keys (an existing key with one byte appended
@@ -43,23 +46,30 @@ double PeakRssMb() {
   return ru.ru_maxrss / 1024.0;
 }
 
-// Median over batches of the per-query ns of fn(query).
-template <class Fn>
-double MedianNs(const std::vector<std::string>& queries, int reps, Fn fn,
-                uint64_t* sink) {
-  std::vector<double> batch_ns;
+double Median(std::vector<double> v) {
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+// Like MedianNs for two structures, alternating batches between them.
+template <class FnA, class FnB>
+void MedianNs2(const std::vector<std::string>& queries, int reps, FnA a,
+               FnB b, double* a_ns, double* b_ns, uint64_t* sink) {
+  std::vector<double> ta, tb;
   const size_t kBatch = 1000;
   for (int r = 0; r < reps; ++r) {
     for (size_t i = 0; i + kBatch <= queries.size(); i += kBatch) {
       auto t0 = Clock::now();
-      for (size_t j = i; j < i + kBatch; ++j) *sink += fn(queries[j]);
+      for (size_t j = i; j < i + kBatch; ++j) *sink += a(queries[j]);
       auto t1 = Clock::now();
-      batch_ns.push_back(Seconds(t0, t1) * 1e9 / kBatch);
+      for (size_t j = i; j < i + kBatch; ++j) *sink += b(queries[j]);
+      auto t2 = Clock::now();
+      ta.push_back(Seconds(t0, t1) * 1e9 / kBatch);
+      tb.push_back(Seconds(t1, t2) * 1e9 / kBatch);
     }
   }
-  std::nth_element(batch_ns.begin(), batch_ns.begin() + batch_ns.size() / 2,
-                   batch_ns.end());
-  return batch_ns[batch_ns.size() / 2];
+  *a_ns = Median(ta);
+  *b_ns = Median(tb);
 }
 
 struct Result {
@@ -92,6 +102,7 @@ int main(int argc, char** argv) {
     if (a == "--keys" && i + 1 < argc) path = argv[++i];
     else if (a == "--nest" && i + 1 < argc) options.nest_level = atoi(argv[++i]);
     else if (a == "--nest-stop" && i + 1 < argc) options.nest_stop_ratio = atoi(argv[++i]);
+    else if (a == "--id-sample" && i + 1 < argc) options.id_sample_every = atoi(argv[++i]);
     else if (a == "--queries" && i + 1 < argc) num_queries = atol(argv[++i]);
     else if (a == "--reps" && i + 1 < argc) reps = atoi(argv[++i]);
     else {
@@ -170,30 +181,7 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  ours.find_ns = MedianNs(present, reps, [&](const std::string& q) {
-    uint64_t id = 0;
-    return idx.Find(q, &id) ? id : 0;
-  }, &sink);
-  {
-    CoIndexCursor c(&idx);
-    ours.seek_ns = MedianNs(absent, reps, [&](const std::string& q) {
-      c.Seek(q);
-      return c.Valid() ? c.id() : 0;
-    }, &sink);
-    auto t0 = Clock::now();
-    uint64_t n = 0;
-    for (c.SeekToFirst(); c.Valid(); c.Next()) { ++n; sink += c.key().size(); }
-    ours.iterate_ns_per_key = Seconds(t0, Clock::now()) * 1e9 / n;
-    if (n != keys.size()) { fprintf(stderr, "coindex: scan saw %llu keys\n", (unsigned long long)n); return 1; }
-  }
-  char buf[256];
-  snprintf(buf, sizeof buf, ",\"nest_level\":%d,\"tries\":%d,\"levels\":%d,\"ids\":\"key_order\",\"build_peak_rss_mb\":%.0f,\"rss_before_build_mb\":%.0f",
-           options.nest_level, idx.num_tries(), idx.num_levels(), rss_after, rss_before);
-  ours.extra = buf;
-  ours.Print();
-  fflush(stdout);
-
-  // --- marisa-trie, default configuration ---
+  // --- marisa-trie, default configuration, built before any timing ---
   Result m;
   m.structure = "marisa";
   m.keys = keys.size();
@@ -207,22 +195,50 @@ int main(int argc, char** argv) {
     m.build_s = Seconds(t0, Clock::now());
   }
   m.bytes = trie.io_size();
-  {
-    marisa::Agent agent;
-    m.find_ns = MedianNs(present, reps, [&](const std::string& q) {
-      agent.set_query(q.data(), q.size());
-      return trie.lookup(agent) ? agent.key().id() : 0;
-    }, &sink);
-    m.seek_ns = MedianNs(absent, reps, [&](const std::string& q) {
-      agent.set_query(q.data(), q.size());
-      return trie.lookup(agent) ? agent.key().id() : 0;
-    }, &sink);
+
+  // Queries: batches alternate between the two structures so that the load
+  // of a shared machine hits both alike (each median is still over its own
+  // batches of the same queries).
+  CoIndexCursor c(&idx);
+  marisa::Agent agent;
+  auto ours_find = [&](const std::string& q) {
+    uint64_t id = 0;
+    return idx.Find(q, &id) ? id : 0;
+  };
+  auto ours_seek = [&](const std::string& q) {
+    c.Seek(q);
+    return c.Valid() ? c.id() : 0;
+  };
+  auto marisa_lookup = [&](const std::string& q) -> uint64_t {
+    agent.set_query(q.data(), q.size());
+    return trie.lookup(agent) ? agent.key().id() : 0;
+  };
+  MedianNs2(present, reps, ours_find, marisa_lookup, &ours.find_ns,
+            &m.find_ns, &sink);
+  MedianNs2(absent, reps, ours_seek, marisa_lookup, &ours.seek_ns,
+            &m.seek_ns, &sink);
+  std::vector<double> it_ours, it_m;
+  for (int r = 0; r < std::max(reps, 1); ++r) {
     auto t0 = Clock::now();
     uint64_t n = 0;
+    for (c.SeekToFirst(); c.Valid(); c.Next()) { ++n; sink += c.key().size(); }
+    it_ours.push_back(Seconds(t0, Clock::now()) * 1e9 / n);
+    if (n != keys.size()) { fprintf(stderr, "coindex: scan saw %llu keys\n", (unsigned long long)n); return 1; }
+    t0 = Clock::now();
+    n = 0;
     agent.set_query("", 0);
     while (trie.predictive_search(agent)) { ++n; sink += agent.key().length(); }
-    m.iterate_ns_per_key = Seconds(t0, Clock::now()) * 1e9 / n;
+    it_m.push_back(Seconds(t0, Clock::now()) * 1e9 / n);
   }
+  ours.iterate_ns_per_key = Median(it_ours);
+  m.iterate_ns_per_key = Median(it_m);
+
+  char buf[256];
+  snprintf(buf, sizeof buf, ",\"id_sample_every\":%d,\"nest_level\":%d,\"tries\":%d,\"levels\":%d,\"ids\":\"key_order\",\"build_peak_rss_mb\":%.0f,\"rss_before_build_mb\":%.0f",
+           options.id_sample_every, options.nest_level, idx.num_tries(), idx.num_levels(), rss_after, rss_before);
+  ours.extra = buf;
+  ours.extra += ",\"space\":" + idx.SpaceBreakdownJson();
+  ours.Print();
   m.extra = ",\"ids\":\"bfs_order\",\"seek_is\":\"absent_lookup\"";
   m.Print();
   printf("{\"structure\":\"ratio_coindex_over_marisa\",\"bytes\":%.3f,"

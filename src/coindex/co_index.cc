@@ -100,10 +100,15 @@ Status CoIndex::Open(const char* data, size_t size) {
       }
       level_starts_.assign(1, 0);
       term_before_.assign(1, 0);
+      std::vector<uint8_t> widths;
       for (uint64_t i = 0; i < levels; ++i) {
         uint64_t dn, dt;
+        uint8_t w;
         SCTABLE_RETURN_IF_ERROR(meta.ReadVarint64("level_nodes", &dn));
         SCTABLE_RETURN_IF_ERROR(meta.ReadVarint64("level_terms", &dt));
+        SCTABLE_RETURN_IF_ERROR(meta.ReadU8("level_id_width", &w));
+        if (w > 32) return ByteCursor::Bad("level_id_width", "> 32");
+        widths.push_back(w);
         uint64_t n = level_starts_.back() + dn, k = term_before_.back() + dt;
         if (dn == 0 || n > tr.num_nodes || k > num_keys_ || dt > dn) {
           return ByteCursor::Bad("level table", "out of range");
@@ -114,6 +119,13 @@ Status CoIndex::Open(const char* data, size_t size) {
       if (level_starts_.back() != tr.num_nodes ||
           term_before_.back() != num_keys_) {
         return ByteCursor::Bad("level table", "does not cover the trie");
+      }
+      id_samples_.assign(levels, PackedArrayView());
+      for (uint64_t i = 0; i < levels; ++i) {
+        if (widths[i] == 0) continue;
+        SCTABLE_RETURN_IF_ERROR(id_samples_[i].Open(
+            level_starts_[i + 1] - level_starts_[i], widths[i], &body,
+            "id samples"));
       }
     }
   }
@@ -144,16 +156,29 @@ Status CoIndex::Verify() const {
   return Status::OK();
 }
 
+bool CoIndex::RunOf(uint64_t v, uint64_t* run) const {
+  *run = 0;
+  if (v == 0) return true;
+  uint64_t z = tries_[0].louds.Select0(v - 1);
+  if (z == BitVectorView::kNotFound) return false;
+  *run = z + 1;
+  return true;
+}
+
 bool CoIndex::ChildRange(uint64_t v, uint64_t* first,
                          uint64_t* degree) const {
+  uint64_t start;
+  return RunOf(v, &start) && ChildRangeAt(v, start, first, degree);
+}
+
+// The child bits of v start after v zeros; the run is all ones up to the
+// next zero. Every result is checked to lie after v and inside the trie, so
+// a corrupt `start` (e.g. derived from a sibling's) cannot send a walk
+// backwards or out of bounds.
+bool CoIndex::ChildRangeAt(uint64_t v, uint64_t start, uint64_t* first,
+                           uint64_t* degree) const {
   const Trie& tr = tries_[0];
-  uint64_t start = 0;
-  if (v != 0) {
-    uint64_t z = tr.louds.Select0(v - 1);
-    if (z == BitVectorView::kNotFound) return false;
-    start = z + 1;
-  }
-  if (start < v) return false;
+  if (start < v || start >= tr.louds.size()) return false;
   *first = start - v + 1;
   *degree = tr.louds.OnesRunFrom(start);
   return (*degree == 0 || *first > v) && *first + *degree <= tr.num_nodes;
@@ -216,6 +241,11 @@ uint64_t CoIndex::DeepCount(uint64_t v, size_t d) const {
     if (x <= level_starts_[k]) break;
     if (x >= level_starts_[k + 1]) {
       count += num_keys_ - term_before_[k];
+      break;
+    }
+    const PackedArrayView& g = id_samples_[k];
+    if (g.size() != 0) {  // sampled level: the rest of the walk, precomputed
+      count += g.Get(x - level_starts_[k]);
       break;
     }
     count += tr.term.Rank1(x) - term_before_[k];
@@ -289,6 +319,29 @@ void CoIndex::PrefixRange(std::string_view prefix, uint64_t* begin,
   if (*end < *begin) *end = *begin;
 }
 
+std::string CoIndex::SpaceBreakdownJson() const {
+  std::string j = "{\"tries\":[";
+  for (size_t t = 0; t < tries_.size(); ++t) {
+    const Trie& tr = tries_[t];
+    if (t) j += ",";
+    j += "{\"nodes\":" + std::to_string(tr.num_nodes) +
+         ",\"links\":" + std::to_string(tr.links.size()) +
+         ",\"link_width\":" + std::to_string(tr.links.width()) +
+         ",\"louds\":" + std::to_string(tr.louds.SpaceBytes()) +
+         ",\"term\":" + std::to_string(tr.term.SpaceBytes()) +
+         ",\"link_bits\":" + std::to_string(tr.link.SpaceBytes()) +
+         ",\"labels\":" + std::to_string(tr.num_nodes) +
+         ",\"link_values\":" + std::to_string(tr.links.SpaceBytes()) + "}";
+  }
+  j += "],\"level_nodes\":[";
+  for (size_t i = 0; i + 1 < level_starts_.size(); ++i) {
+    j += (i ? "," : "") + std::to_string(level_starts_[i + 1] - level_starts_[i]);
+  }
+  j += "],\"pool\":" + std::to_string(pool_size_) +
+       ",\"pool_ends\":" + std::to_string(pool_ends_.SpaceBytes()) + "}";
+  return j;
+}
+
 std::unique_ptr<CoIndexCursor> CoIndex::NewCursor() const {
   return std::make_unique<CoIndexCursor>(this);
 }
@@ -302,15 +355,21 @@ void CoIndexCursor::Corrupt(const char* what) {
 
 void CoIndexCursor::Reset() {
   frames_.clear();
-  frames_.push_back({0, 0, 1, 0});
+  frames_.push_back({0, 0, 1, 0, 0});
   key_.clear();
   valid_ = false;
   status_ = Status::OK();
 }
 
 // Appends the frame of top-trie node `node` and its edge bytes.
-bool CoIndexCursor::Push(uint32_t node, uint32_t begin, uint32_t end) {
-  frames_.push_back({node, begin, end, static_cast<uint32_t>(key_.size())});
+bool CoIndexCursor::Push(uint32_t node, uint32_t begin, uint32_t end,
+                         uint64_t run) {
+  if (run == kUnknownRun && !index_->RunOf(node, &run)) {
+    Corrupt("louds");
+    return false;
+  }
+  frames_.push_back({node, begin, end, static_cast<uint32_t>(key_.size()),
+                     static_cast<uint32_t>(run)});
   key_.push_back(static_cast<char>(index_->tries_[0].labels[node]));
   bool corrupt = false;
   const uint64_t limit = index_->max_key_len_;
@@ -327,11 +386,11 @@ bool CoIndexCursor::Push(uint32_t node, uint32_t begin, uint32_t end) {
   return true;
 }
 
-void CoIndexCursor::Replace(uint32_t node) {
+void CoIndexCursor::Replace(uint32_t node, uint64_t run) {
   Frame f = frames_.back();
   frames_.pop_back();
   key_.resize(f.key_len);
-  Push(node, f.begin, f.end);
+  Push(node, f.begin, f.end, run);
 }
 
 void CoIndexCursor::DescendLeftmost() {
@@ -343,11 +402,12 @@ void CoIndexCursor::DescendLeftmost() {
       return;
     }
     uint64_t first, degree;
-    if (!index_->ChildRange(v, &first, &degree) || degree == 0) {
+    if (!index_->ChildRangeAt(v, frames_.back().run, &first, &degree) ||
+        degree == 0) {
       return Corrupt("non-terminal leaf");
     }
     Push(static_cast<uint32_t>(first), static_cast<uint32_t>(first),
-         static_cast<uint32_t>(first + degree));
+         static_cast<uint32_t>(first + degree), kUnknownRun);
   }
 }
 
@@ -356,14 +416,17 @@ void CoIndexCursor::DescendRightmost() {
   while (status_.ok()) {
     uint32_t v = frames_.back().node;
     uint64_t first, degree;
-    if (!index_->ChildRange(v, &first, &degree)) return Corrupt("louds");
+    if (!index_->ChildRangeAt(v, frames_.back().run, &first, &degree)) {
+      return Corrupt("louds");
+    }
     if (degree == 0) {
       if (!tr.term.Get(v)) return Corrupt("non-terminal leaf");
       valid_ = true;
       return;
     }
     Push(static_cast<uint32_t>(first + degree - 1),
-         static_cast<uint32_t>(first), static_cast<uint32_t>(first + degree));
+         static_cast<uint32_t>(first), static_cast<uint32_t>(first + degree),
+         kUnknownRun);
   }
 }
 
@@ -373,7 +436,9 @@ void CoIndexCursor::NextAfterSubtree() {
   while (frames_.size() > 1 && status_.ok()) {
     const Frame& f = frames_.back();
     if (f.node + 1 < f.end) {
-      Replace(f.node + 1);
+      // The sibling's child bits follow f.node's run and its zero.
+      const auto& louds = index_->tries_[0].louds;
+      Replace(f.node + 1, f.run + louds.OnesRunFrom(f.run) + 1);
       return DescendLeftmost();
     }
     key_.resize(f.key_len);
@@ -421,7 +486,9 @@ void CoIndexCursor::Seek(std::string_view target) {
       break;
     }
     uint64_t first, degree;
-    if (!index_->ChildRange(v, &first, &degree)) return Corrupt("louds");
+    if (!index_->ChildRangeAt(v, frames_.back().run, &first, &degree)) {
+      return Corrupt("louds");
+    }
     const unsigned char c = k[pos];
     uint64_t i = 0;
     while (i < degree && tr.labels[first + i] < c) ++i;
@@ -430,7 +497,7 @@ void CoIndexCursor::Seek(std::string_view target) {
       break;
     }
     if (!Push(static_cast<uint32_t>(first + i), static_cast<uint32_t>(first),
-              static_cast<uint32_t>(first + degree))) {
+              static_cast<uint32_t>(first + degree), kUnknownRun)) {
       return;
     }
     if (tr.labels[first + i] > c) {
@@ -481,7 +548,8 @@ void CoIndexCursor::SeekToId(uint64_t id) {
       return;
     }
     uint64_t first, degree;
-    if (!index_->ChildRange(v, &first, &degree) || degree == 0) {
+    if (!index_->ChildRangeAt(v, frames_.back().run, &first, &degree) ||
+        degree == 0) {
       return Corrupt("id walk");
     }
     // Last child whose first key rank is <= id.
@@ -489,13 +557,13 @@ void CoIndexCursor::SeekToId(uint64_t id) {
     const uint32_t key_len = static_cast<uint32_t>(key_.size());
     while (hi - lo > 1) {
       uint64_t mid = (lo + hi) / 2;
-      frames_.push_back({static_cast<uint32_t>(first + mid), 0, 0, key_len});
+      frames_.push_back({static_cast<uint32_t>(first + mid), 0, 0, key_len, 0});
       uint64_t r = RankOfTop();
       frames_.pop_back();
       if (r <= id) lo = mid; else hi = mid;
     }
     if (!Push(static_cast<uint32_t>(first + lo), static_cast<uint32_t>(first),
-              static_cast<uint32_t>(first + degree))) {
+              static_cast<uint32_t>(first + degree), kUnknownRun)) {
       return;
     }
   }
@@ -504,12 +572,13 @@ void CoIndexCursor::SeekToId(uint64_t id) {
 void CoIndexCursor::Next() {
   if (!valid_) return;
   uint64_t first, degree;
-  if (!index_->ChildRange(frames_.back().node, &first, &degree)) {
+  if (!index_->ChildRangeAt(frames_.back().node, frames_.back().run, &first,
+                            &degree)) {
     return Corrupt("louds");
   }
   if (degree > 0) {
     Push(static_cast<uint32_t>(first), static_cast<uint32_t>(first),
-         static_cast<uint32_t>(first + degree));
+         static_cast<uint32_t>(first + degree), kUnknownRun);
     DescendLeftmost();
   } else {
     NextAfterSubtree();
@@ -525,7 +594,7 @@ void CoIndexCursor::Prev() {
   while (frames_.size() > 1 && status_.ok()) {
     const Frame f = frames_.back();
     if (f.node > f.begin) {
-      Replace(f.node - 1);
+      Replace(f.node - 1, kUnknownRun);
       DescendRightmost();
       break;
     }

@@ -62,6 +62,11 @@ class CoIndex {
 
   std::unique_ptr<CoIndexCursor> NewCursor() const;
 
+  // Where the bytes go, as a JSON object (bench and docs): per trie its node
+  // count and the bytes of louds/term/link bit vectors (with directories),
+  // labels and link values; the tail pool.
+  std::string SpaceBreakdownJson() const;
+
  private:
   friend class CoIndexCursor;
   struct Trie {
@@ -74,6 +79,11 @@ class CoIndex {
 
   // Children of top-trie node v are [*first, *first + *degree).
   bool ChildRange(uint64_t v, uint64_t* first, uint64_t* degree) const;
+  // *run = LOUDS position where v's run of child bits starts (one select0).
+  bool RunOf(uint64_t v, uint64_t* run) const;
+  // ChildRange given v's run (no select).
+  bool ChildRangeAt(uint64_t v, uint64_t run, uint64_t* first,
+                    uint64_t* degree) const;
   // Feeds the bytes after the label of the edge into top-trie node u to
   // `sink`; false on mismatch (sink said stop) or corruption (*corrupt).
   template <class Fn>
@@ -93,6 +103,8 @@ class CoIndex {
   std::vector<Trie> tries_;
   std::vector<uint32_t> level_starts_;  // top trie: first node of each depth
   std::vector<uint32_t> term_before_;   // top trie: keys ending above depth
+  // Top trie, per level: id sample table G (size 0 if the level has none).
+  std::vector<PackedArrayView> id_samples_;
   bool has_pool_ = false;
   const unsigned char* pool_ = nullptr;
   uint64_t pool_size_ = 0;
@@ -127,10 +139,13 @@ class CoIndexCursor {
     uint32_t node;
     uint32_t begin, end;  // sibling range of node
     uint32_t key_len;     // key bytes above node's edge
+    uint32_t run;         // LOUDS position of node's child bits
   };
   void Reset();
-  bool Push(uint32_t node, uint32_t begin, uint32_t end);
-  void Replace(uint32_t node);
+  // `run`: the node's LOUDS run, or kUnknownRun to compute it (select0).
+  bool Push(uint32_t node, uint32_t begin, uint32_t end, uint64_t run);
+  void Replace(uint32_t node, uint64_t run);
+  static constexpr uint64_t kUnknownRun = ~uint64_t{0};
   void DescendLeftmost();
   void DescendRightmost();
   void NextAfterSubtree();

@@ -32,6 +32,11 @@ struct CoIndexOptions {
   // Stop nesting once the remaining path bytes are below this fraction of the
   // key bytes (1/nest_stop_ratio); they then go to the tail pool.
   int nest_stop_ratio = 64;
+  // Every this many levels of the top trie (levels k with k % n == 0, k >= 1)
+  // stores, per node x, the keys at depth >= k under nodes left of x and
+  // their descendants, so a key-order id needs at most n-1 frontier steps
+  // (docs/design.md, "Key-order ids"). 0 = none. Chosen by measurement.
+  int id_sample_every = 16;
 };
 
 class CoIndexBuilder {

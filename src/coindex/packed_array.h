@@ -56,6 +56,8 @@ class PackedArrayView {
     return Status::OK();
   }
   uint64_t size() const { return count_; }
+  int width() const { return width_; }
+  uint64_t SpaceBytes() const { return PackedArrayWords(count_, width_) * 8; }
   // REQUIRES: i < size().
   uint64_t Get(uint64_t i) const {
     if (width_ == 0) return 0;

@@ -108,6 +108,11 @@ class BitVectorView {
   uint64_t OnesRunFrom(uint64_t i) const;
 
   uint64_t Word(uint64_t w) const { return LoadWord64(words_ + 8 * w); }
+  // Bytes of the words, rank directory and select samples.
+  uint64_t SpaceBytes() const {
+    return num_words_ * 8 + (num_blocks_ + 1) * 4 +
+           (num_select1_ + num_select0_) * 4;
+  }
 
  private:
   uint32_t RankEntry(uint64_t b) const { return LoadWord32(rank_ + 4 * b); }

@@ -13,7 +13,13 @@ namespace {
 
 TEST(BitsTest, SelectInWordMatchesNaiveScan) {
   std::mt19937_64 rng(1);
-  for (int it = 0; it < 2000; ++it) {
+  for (int it = 0; it < 4000; ++it) {
+    SetFastBitsForTesting(it % 2 == 0);  // both the dispatched and portable path
+    if (it % 2) {
+      EXPECT_FALSE(FastBits());
+    }
+    EXPECT_EQ(Popcount64(rng() & 0), 0);
+    EXPECT_EQ(Popcount64(~uint64_t{0}), 64);
     uint64_t x = rng() & rng();
     int k = 0;
     for (int i = 0; i < 64; ++i) {
@@ -22,7 +28,10 @@ TEST(BitsTest, SelectInWordMatchesNaiveScan) {
       }
     }
     EXPECT_EQ(SelectInWord(x, k), 64);
+    EXPECT_EQ(SelectInWord(x, 64), 64);
+    EXPECT_EQ(Popcount64(x), k);
   }
+  SetFastBitsForTesting(true);
 }
 
 class RankSelectTest : public ::testing::TestWithParam<double> {};
