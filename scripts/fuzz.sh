@@ -11,7 +11,10 @@ if ! command -v clang++ >/dev/null; then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang >/dev/null
 fi
 B="$ROOT/build-fuzz"
-CC=clang CXX=clang++ cmake -S "$ROOT" -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+# Every library is built with coverage instrumentation (fuzzer-no-link), or
+# libFuzzer would only see the harness and mutate blind.
+CC=clang CXX=clang++ CXXFLAGS="-fsanitize=fuzzer-no-link" cmake -S "$ROOT" -B "$B" \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSCTABLE_SANITIZE=address,undefined -DSCTABLE_BUILD_FUZZERS=ON \
   -DSCTABLE_BUILD_TESTS=OFF -DSCTABLE_BUILD_BENCHMARKS=OFF -DSCTABLE_BUILD_TOOLS=OFF >/dev/null
 cmake --build "$B" -j"$(nproc)" --target coindex_fuzz pazip_fuzz table_fuzz make_seeds
