@@ -366,6 +366,14 @@ Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
     }
   }
   if (getenv("PAZIP_DEBUG")) {
+    for (unsigned k = 0; k < kSeqSymbols; ++k) {
+      if (counts.of[k]) fprintf(stderr, "of[%u]=%lu/%u ", k, (unsigned long)counts.of[k], of.len[k]);
+    }
+    fprintf(stderr, "\n");
+    for (unsigned k = 0; k < kSeqSymbols; ++k) {
+      if (counts.ml[k]) fprintf(stderr, "ml[%u]=%lu/%u ", k, (unsigned long)counts.ml[k], ml.len[k]);
+    }
+    fprintf(stderr, "\n");
     fprintf(stderr,
             "seqs %lu matches %lu rep0 %lu local %lu | bits: ll %lu+%lu ml %lu+%lu "
             "of %lu+%lu\n",
