@@ -2,8 +2,6 @@
 
 #include <cassert>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <thread>
@@ -284,7 +282,6 @@ Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
   offs.reserve(n + 1);
   std::string seqbuf, bitbuf;
   std::vector<uint32_t> lit_codes;  // code << 8 | length, in record order
-  uint64_t dbg[10] = {0};
   for (const ParsedChunk& c : chunks) {
     uint64_t t0 = 0, l0 = 0;
     for (uint64_t i = c.first; i < c.last; ++i) {
@@ -313,7 +310,8 @@ Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
           p = GetVarint64Ptr(p, pend, &l);
           p = GetVarint64Ptr(p, pend, &len);
           unsigned sym = LLSymbol(l, &nb);
-          dbg[0] += ll.len[sym]; dbg[1] += nb; dbg[6]++;
+          stats_.ll_bits += ll.len[sym] + nb;
+          stats_.sequences++;
           fw.Add(ll.code[sym], ll.len[sym]);
           fw.Add(nb ? l - (1ull << nb) : 0, nb);
           add_literals(l);
@@ -321,13 +319,12 @@ Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
           pos += len;
           p = GetVarint64Ptr(p, pend, &ofv);
           sym = MLSymbol(len - kMinMatch, &nb);
-          dbg[2] += ml.len[sym]; dbg[3] += nb; dbg[7]++;
+          stats_.ml_bits += ml.len[sym] + nb;
           fw.Add(ml.code[sym], ml.len[sym]);
           fw.Add(nb ? len - kMinMatch - (1ull << nb) : 0, nb);
           sym = OFSymbolOf(ofv, &nb);
-          dbg[4] += of.len[sym]; dbg[5] += nb;
-          if (sym == 0) dbg[8]++;
-          if ((ofv & 3) == 1) dbg[9]++;
+          stats_.of_bits += of.len[sym] + nb;
+          if (sym == 0) stats_.repeat_matches++;
           fw.Add(of.code[sym], of.len[sym]);
           fw.Add(OFExtraOf(ofv, nb), nb);
           if ((ofv & 3) == 1) {
@@ -364,23 +361,6 @@ Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
       t0 += tl;
       l0 += ll_bytes;
     }
-  }
-  if (getenv("PAZIP_DEBUG")) {
-    for (unsigned k = 0; k < kSeqSymbols; ++k) {
-      if (counts.of[k]) fprintf(stderr, "of[%u]=%lu/%u ", k, (unsigned long)counts.of[k], of.len[k]);
-    }
-    fprintf(stderr, "\n");
-    for (unsigned k = 0; k < kSeqSymbols; ++k) {
-      if (counts.ml[k]) fprintf(stderr, "ml[%u]=%lu/%u ", k, (unsigned long)counts.ml[k], ml.len[k]);
-    }
-    fprintf(stderr, "\n");
-    fprintf(stderr,
-            "seqs %lu matches %lu rep0 %lu local %lu | bits: ll %lu+%lu ml %lu+%lu "
-            "of %lu+%lu\n",
-            (unsigned long)dbg[6], (unsigned long)dbg[7], (unsigned long)dbg[8],
-            (unsigned long)dbg[9], (unsigned long)dbg[0], (unsigned long)dbg[1],
-            (unsigned long)dbg[2], (unsigned long)dbg[3], (unsigned long)dbg[4],
-            (unsigned long)dbg[5]);
   }
   offs.push_back(payload.size());
   payload.append(kPayloadBackPad, '\0');
