@@ -31,6 +31,8 @@ namespace pazip {
 // The global code tables of a kDictZip store: literals (MSB-first, read
 // backward) and the LL/ML/OF fields (LSB-first, read forward).
 struct CodeTables {
+  // Literal entries: symbol (bits 0..7), length (8..11), the context the
+  // symbol selects for the next literal (12..13).
   HuffmanTable lit[kLitContexts];
   HuffmanTable ll, ml, of;
   uint8_t lit_context[256];  // previous byte -> literal table
