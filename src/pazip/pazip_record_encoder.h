@@ -102,7 +102,7 @@ class RecordEncoder {
   static constexpr unsigned kHitShift = 6;
 
   static constexpr uint64_t kSegment = 1 << 16;
-  static constexpr uint64_t kSufficientLen = 32;
+  static constexpr uint64_t kSufficientLen = 128;
 
  private:
   struct Node {
