@@ -14,6 +14,9 @@
 //                     (PazipBuilder::Build borrows them: 0 extra bytes)
 //   + 16N             one string_view per record
 //   + 5D + 18 MiB     dictionary, suffix array, k-gram interval table
+//                     (twice for a moment while the dictionary is reordered)
+//   + T * (2 MiB + 32 * min(max record, 64 KiB))  per parse thread: parse
+//                     nodes, literal pair counts (format v2)
 //   + ~1.1 * S + 16N  parse output (tokens + literals, ends per record)
 //                     where S is the compressed size (S <= R)
 //   + S + 16N         the store being assembled and its offsets.
