@@ -164,7 +164,8 @@ uint64_t DictMatcher::memory_bytes() const {
 }
 
 uint64_t DictMatcher::Find(const uint8_t* p, uint64_t n, uint64_t prefer,
-                           uint64_t* offset) const {
+                           uint64_t* offset, Frontier* frontier) const {
+  if (frontier != nullptr) frontier->n = 0;
   if (n < kGram || sa_.empty()) return 0;
   const auto* t = reinterpret_cast<const uint8_t*>(dict_.data());
   const uint64_t dn = dict_.size();
@@ -226,19 +227,45 @@ uint64_t DictMatcher::Find(const uint8_t* p, uint64_t n, uint64_t prefer,
     }
   };
   // Walk a few neighbours each way while they match as long, to find an
-  // occurrence near `prefer` (cheaper delta offsets).
-  for (uint64_t i = a, k = 0; i < hi && k < 8; ++i, ++k) {
+  // occurrence near `prefer` (cheaper delta offsets). With `frontier`, walk
+  // further and keep shorter matches at smaller offsets too.
+  const uint64_t walk = frontier != nullptr ? kFrontierWalk : 8;
+  uint64_t cand_l[2 * kFrontierWalk], cand_s[2 * kFrontierWalk];
+  unsigned nc = 0;
+  for (uint64_t i = a, k = 0; i < hi && k < walk; ++i, ++k) {
     const uint64_t l = lcp_from(i, kGram);
-    if (l < best_len) break;
+    if (l < best_len && frontier == nullptr) break;
     consider(i, l);
+    if (frontier != nullptr) { cand_l[nc] = l; cand_s[nc++] = sa_[i]; }
   }
-  for (uint64_t i = a, k = 0; i > lo && k < 8; --i, ++k) {
+  for (uint64_t i = a, k = 0; i > lo && k < walk; --i, ++k) {
     const uint64_t l = lcp_from(i - 1, kGram);
-    if (l < best_len) break;
+    if (l < best_len && frontier == nullptr) break;
     consider(i - 1, l);
+    if (frontier != nullptr) { cand_l[nc] = l; cand_s[nc++] = sa_[i - 1]; }
   }
   if (best_len < kGram) return 0;
   *offset = best_off;
+  if (frontier != nullptr) {
+    // Pareto frontier: by length descending, each offset below all longer.
+    frontier->n = 0;
+    uint64_t min_s = ~0ull;
+    for (;;) {
+      // Longest remaining candidate with the smallest offset.
+      int pick = -1;
+      for (unsigned j = 0; j < nc; ++j) {
+        if (cand_s[j] >= min_s) continue;
+        if (pick < 0 || cand_l[j] > cand_l[pick] ||
+            (cand_l[j] == cand_l[pick] && cand_s[j] < cand_s[pick])) {
+          pick = static_cast<int>(j);
+        }
+      }
+      if (pick < 0 || frontier->n == Frontier::kMax) break;
+      frontier->len[frontier->n] = cand_l[pick];
+      frontier->off[frontier->n++] = cand_s[pick];
+      min_s = cand_s[pick];
+    }
+  }
   return best_len;
 }
 

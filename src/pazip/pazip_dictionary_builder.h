@@ -63,8 +63,17 @@ class DictMatcher {
   // Longest prefix of p[0, n) occurring in the dictionary, capped at n.
   // Among occurrences of that length it picks (cheaply) one near `prefer`.
   // Returns the length (0 when shorter than 6) and sets *offset.
+  // With `frontier`, also returns occurrences among the suffix-array
+  // neighbours that trade length for a smaller offset: len descending, each
+  // offset smaller than every longer one's (the first is the longest).
+  struct Frontier {
+    static constexpr unsigned kMax = 6;
+    unsigned n = 0;
+    uint64_t len[kMax], off[kMax];
+  };
+  static constexpr uint64_t kFrontierWalk = 8;
   uint64_t Find(const uint8_t* p, uint64_t n, uint64_t prefer,
-                uint64_t* offset) const;
+                uint64_t* offset, Frontier* frontier = nullptr) const;
 
   uint64_t memory_bytes() const;
   std::string_view dict() const { return dict_; }

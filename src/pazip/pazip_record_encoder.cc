@@ -183,7 +183,8 @@ void RecordEncoder::ParseSegment(const uint8_t* base, uint64_t n, uint64_t s,
         }
         if (rem >= 6) {
           uint64_t off = 0;
-          const uint64_t l = matcher_->Find(base + i, rem, st, &off);
+          DictMatcher::Frontier fr;
+          const uint64_t l = matcher_->Find(base + i, rem, st, &off, &fr);
           if (l >= 6) {
             longest = std::max(longest, l);
             if (off != st) {  // (off == st is the repeat candidate above)
@@ -196,6 +197,17 @@ void RecordEncoder::ParseSegment(const uint8_t* base, uint64_t n, uint64_t s,
               } else {
                 offer(4, l, pr.of[sym2] + nb2, off << 2 | 2, off, true);
               }
+            }
+            // Shorter matches at smaller offsets, each for the lengths the
+            // next (smaller-offset) one cannot cover.
+            for (unsigned j = 0; j < fr.n; ++j) {
+              const uint64_t hi_len = fr.len[j];
+              const uint64_t lo_len = j + 1 < fr.n ? fr.len[j + 1] + 1 : 4;
+              if (hi_len < lo_len) continue;
+              unsigned nb2;
+              const unsigned sym2 = OFAbsSymbol(fr.off[j], &nb2);
+              offer(lo_len, hi_len, pr.of[sym2] + nb2, fr.off[j] << 2 | 2,
+                    fr.off[j], true);
             }
           }
         }
