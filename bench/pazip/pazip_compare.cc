@@ -414,11 +414,17 @@ int main(int argc, char** argv) {
            raw / build_s / 1e6, get_ns, seq[seq.size() / 2]);
     if (m.name == "pazip") {
       printf(",\"kind\":%d,\"dict_bytes\":%lu,\"payload_bytes\":%lu,\"offsets_bytes\":%lu,"
-             "\"token_bytes\":%lu,\"literals\":%lu,\"literal_bytes_coded\":%lu,\"raw_records\":%lu",
+             "\"token_bytes\":%lu,\"literals\":%lu,\"literal_bytes_coded\":%lu,\"raw_records\":%lu,"
+             "\"sequences\":%lu,\"dict_matches\":%lu,\"local_matches\":%lu,\"repeat_matches\":%lu,"
+             "\"ll_bytes\":%lu,\"ml_bytes\":%lu,\"of_bytes\":%lu",
              (int)pz_stats.kind, (unsigned long)pz_stats.dict_bytes,
              (unsigned long)pz_stats.payload_bytes, (unsigned long)pz_stats.offsets_bytes,
              (unsigned long)pz_stats.token_bytes, (unsigned long)pz_stats.literal_count,
-             (unsigned long)(pz_stats.literal_bits / 8), (unsigned long)pz_stats.raw_records);
+             (unsigned long)(pz_stats.literal_bits / 8), (unsigned long)pz_stats.raw_records,
+             (unsigned long)pz_stats.sequences, (unsigned long)pz_stats.dict_matches,
+             (unsigned long)pz_stats.local_matches, (unsigned long)pz_stats.repeat_matches,
+             (unsigned long)(pz_stats.ll_bits / 8), (unsigned long)(pz_stats.ml_bits / 8),
+             (unsigned long)(pz_stats.of_bits / 8));
     }
     printf(",\"get_ns_reps\":[");
     for (size_t k = 0; k < per.size(); ++k) printf("%s%.1f", k ? "," : "", per[k]);

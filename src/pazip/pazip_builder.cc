@@ -2,6 +2,8 @@
 
 #include <cassert>
 #include <cmath>
+#include <cstring>
+#include <memory>
 #include <thread>
 
 #include "common/checksum.h"
@@ -12,6 +14,12 @@
 
 namespace sctable {
 namespace pazip {
+namespace {
+// Statistics passes (parse a sample, derive prices) before the full parse,
+// and the sample: every kStatsStride-th record.
+constexpr int kStatsPasses = 2;
+constexpr uint64_t kStatsStride = 8;
+}  // namespace
 
 std::string EncodeOffsets(const std::vector<uint64_t>& offsets) {
   const uint64_t count = offsets.size();
@@ -125,98 +133,233 @@ namespace {
 // The parse of a contiguous range of records, made by one thread.
 struct ParsedChunk {
   uint64_t first = 0, last = 0;       // records [first, last)
-  std::string tokens, literals;
-  std::vector<uint64_t> tok_len, lit_len;  // per record
+  std::string seqs, literals;
+  std::vector<uint64_t> seq_len, lit_len;  // per record
+  SymbolCounts counts;
+  std::vector<uint32_t> hits;  // dictionary matches per block (if wanted)
 };
 
+// Parses records [c->first, c->last) whose id is a multiple of `stride`
+// (a statistics pass keeps only the counts when `keep` is false).
 void ParseChunk(const DictMatcher* matcher,
                 const std::vector<std::string_view>& records,
-                ParsedChunk* c) {
+                const Prices* prices, uint64_t stride, bool keep,
+                uint64_t hit_blocks, ParsedChunk* c) {
   RecordEncoder encoder(matcher);
-  c->tok_len.reserve(c->last - c->first);
-  c->lit_len.reserve(c->last - c->first);
+  if (hit_blocks) c->hits.assign(hit_blocks, 0);
+  if (keep) {
+    c->seq_len.reserve(c->last - c->first);
+    c->lit_len.reserve(c->last - c->first);
+  }
+  std::string seqs, lits;
   for (uint64_t i = c->first; i < c->last; ++i) {
-    const size_t t0 = c->tokens.size(), l0 = c->literals.size();
-    encoder.Parse(records[i], &c->tokens, &c->literals);
-    c->tok_len.push_back(c->tokens.size() - t0);
-    c->lit_len.push_back(c->literals.size() - l0);
+    if (i % stride != 0) continue;
+    if (records[i].size() > kMaxSeqValue) {  // stored verbatim
+      if (keep) {
+        c->seq_len.push_back(0);
+        c->lit_len.push_back(0);
+      }
+      continue;
+    }
+    std::string* sq = keep ? &c->seqs : &seqs;
+    std::string* lt = keep ? &c->literals : &lits;
+    const size_t t0 = sq->size(), l0 = lt->size();
+    encoder.Parse(records[i], *prices, sq, lt, &c->counts,
+                  hit_blocks ? &c->hits : nullptr);
+    if (keep) {
+      c->seq_len.push_back(sq->size() - t0);
+      c->lit_len.push_back(lt->size() - l0);
+    } else {
+      seqs.clear();
+      lits.clear();
+    }
   }
 }
+
+// Runs ParseChunk over contiguous chunks (balanced by bytes), one per thread.
+void ParseAll(const DictMatcher* matcher,
+              const std::vector<std::string_view>& records, uint64_t raw_bytes,
+              int threads, const Prices& prices, uint64_t stride, bool keep,
+              uint64_t hit_blocks, std::vector<ParsedChunk>* chunks) {
+  const uint64_t n = records.size();
+  chunks->assign(threads, ParsedChunk());
+  uint64_t i = 0, acc = 0;
+  for (int t = 0; t < threads; ++t) {
+    (*chunks)[t].first = i;
+    const uint64_t goal = raw_bytes / threads * (t + 1);
+    while (i < n && (t == threads - 1 || acc < goal)) acc += records[i++].size();
+    (*chunks)[t].last = i;
+  }
+  std::vector<std::thread> workers;
+  for (int t = 1; t < threads; ++t) {
+    workers.emplace_back(ParseChunk, matcher, std::cref(records), &prices,
+                         stride, keep, hit_blocks, &(*chunks)[t]);
+  }
+  ParseChunk(matcher, records, &prices, stride, keep, hit_blocks, &(*chunks)[0]);
+  for (auto& w : workers) w.join();
+}
+
+// One global Huffman code: lengths, and codes in the stream's bit order.
+struct Code {
+  uint8_t len[256] = {0};
+  uint16_t code[256] = {0};
+};
 
 }  // namespace
 
 Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
   stats_ = BuildStats();
   const uint64_t n = records.size();
-  const std::string dict =
-      BuildDictionary(records, raw_bytes_, options_.dictionary);
-  DictMatcher matcher(dict);
-
-  // Pass 1: parse every record; keep tokens and literals. Records are
-  // independent, so contiguous chunks (balanced by bytes) go to threads.
+  std::vector<uint64_t> sample_ends;
+  std::string dict =
+      BuildDictionary(records, raw_bytes_, options_.dictionary, &sample_ends);
+  auto matcher = std::make_unique<DictMatcher>(dict);
+  const DictMatcher* m = dict.empty() ? nullptr : matcher.get();
   const int threads = std::max(1, std::min<int>(options_.threads, 16));
-  std::vector<ParsedChunk> chunks(threads);
-  {
-    uint64_t i = 0, acc = 0;
-    for (int t = 0; t < threads; ++t) {
-      chunks[t].first = i;
-      const uint64_t goal = raw_bytes_ / threads * (t + 1);
-      while (i < n && (t == threads - 1 || acc < goal)) acc += records[i++].size();
-      chunks[t].last = i;
+
+  // Statistics passes over a sample of the records: parse with the current
+  // prices, derive prices from the symbols that parse used, repeat; then the
+  // full parse with those prices. Records are independent, so contiguous
+  // chunks go to threads; the output does not depend on the thread count.
+  Prices prices = Prices::Default();
+  std::vector<ParsedChunk> chunks;
+  const uint64_t stride = n >= 256 ? kStatsStride : 1;
+  // After the first pass the dictionary's samples are reordered by use, so
+  // popular bytes get short absolute offsets (ReorderDictionary).
+  for (int pass = 0; pass < kStatsPasses; ++pass) {
+    const uint64_t hit_blocks =
+        pass == 0 && m != nullptr
+            ? (dict.size() >> RecordEncoder::kHitShift) + 1 : 0;
+    ParseAll(m, records, raw_bytes_, threads, prices, stride, false,
+             hit_blocks, &chunks);
+    SymbolCounts counts;
+    for (const ParsedChunk& c : chunks) counts.Add(c.counts);
+    prices = Prices::FromCounts(counts);
+    if (hit_blocks) {
+      std::vector<uint64_t> hits(hit_blocks, 0);
+      for (const ParsedChunk& c : chunks) {
+        for (uint64_t b = 0; b < hit_blocks; ++b) hits[b] += c.hits[b];
+      }
+      dict = ReorderDictionary(dict, &sample_ends, hits, RecordEncoder::kHitShift);
+      matcher = std::make_unique<DictMatcher>(dict);
+      m = matcher.get();
     }
-    std::vector<std::thread> workers;
-    for (int t = 1; t < threads; ++t) {
-      workers.emplace_back(ParseChunk, dict.empty() ? nullptr : &matcher,
-                           std::cref(records), &chunks[t]);
+  }
+  ParseAll(m, records, raw_bytes_, threads, prices, 1, true, 0, &chunks);
+  SymbolCounts counts;
+  for (const ParsedChunk& c : chunks) counts.Add(c.counts);
+
+  // The global tables: literals (read backward, MSB-first codes) and the
+  // three sequence fields (read forward, LSB-first codes).
+  std::string tables(kTablesLen, '\0');
+  Code lit[kLitContexts], ll, ml, of;
+  uint8_t lit_context[256];
+  ChooseLiteralContexts(counts.lit, lit_context);
+  std::memcpy(&tables[0], lit_context, 256);
+  for (unsigned k = 0; k < kLitContexts; ++k) {
+    uint64_t freq[256] = {0};
+    for (unsigned prev = 0; prev < 256; ++prev) {
+      if (lit_context[prev] != k) continue;
+      for (unsigned b = 0; b < 256; ++b) freq[b] += counts.lit[prev * 256 + b];
     }
-    ParseChunk(dict.empty() ? nullptr : &matcher, records, &chunks[0]);
-    for (auto& w : workers) w.join();
+    BuildHuffmanLengths(freq, lit[k].len, 256);
+    CanonicalCodes(lit[k].len, lit[k].code, 256);
+    std::memcpy(&tables[kLitTablesOffset + 256 * k], lit[k].len, 256);
   }
-  uint64_t freq[256] = {0};
-  for (const ParsedChunk& c : chunks) {
-    for (unsigned char ch : c.literals) freq[ch]++;
-  }
-  uint8_t lengths[256];
-  BuildHuffmanLengths(freq, lengths);
-  uint16_t codes[256];
-  CanonicalCodes(lengths, codes);
+  BuildHuffmanLengths(counts.ll, ll.len, kSeqSymbols);
+  ReversedCodes(ll.len, ll.code, kSeqSymbols);
+  BuildHuffmanLengths(counts.ml, ml.len, kSeqSymbols);
+  ReversedCodes(ml.len, ml.code, kSeqSymbols);
+  BuildHuffmanLengths(counts.of, of.len, kSeqSymbols);
+  ReversedCodes(of.len, of.code, kSeqSymbols);
+  std::memcpy(&tables[kSeqTablesOffset], ll.len, kSeqSymbols);
+  std::memcpy(&tables[kSeqTablesOffset + kSeqSymbols], ml.len, kSeqSymbols);
+  std::memcpy(&tables[kSeqTablesOffset + 2 * kSeqSymbols], of.len, kSeqSymbols);
 
   // Pass 2: emit each record, coded or verbatim, whichever is smaller.
   std::string payload(kPayloadFrontPad, '\0');
   std::vector<uint64_t> offs;
   offs.reserve(n + 1);
-  std::string bitbuf;
+  std::string seqbuf, bitbuf;
+  std::vector<uint32_t> lit_codes;  // code << 8 | length, in record order
   for (const ParsedChunk& c : chunks) {
     uint64_t t0 = 0, l0 = 0;
     for (uint64_t i = c.first; i < c.last; ++i) {
       offs.push_back(payload.size());
       const std::string_view rec = records[i];
-      const uint64_t tl = c.tok_len[i - c.first], ll = c.lit_len[i - c.first];
+      const uint64_t tl = c.seq_len[i - c.first], ll_bytes = c.lit_len[i - c.first];
+      seqbuf.clear();
+      lit_codes.clear();
+      {
+        uint64_t pos = 0;  // in the record, to find each literal's context
+        auto add_literals = [&](uint64_t count) {
+          for (uint64_t k = pos; k < pos + count; ++k) {
+            const unsigned prev = k ? static_cast<uint8_t>(rec[k - 1]) : 0;
+            const Code& cd = lit[lit_context[prev]];
+            const unsigned ch = static_cast<uint8_t>(rec[k]);
+            lit_codes.push_back(static_cast<uint32_t>(cd.code[ch]) << 8 | cd.len[ch]);
+          }
+          pos += count;
+        };
+        BackwardBitWriter fw(&seqbuf);  // LSB-first, read forward
+        const char* p = c.seqs.data() + t0;
+        const char* const pend = p + tl;
+        unsigned nb;
+        while (p < pend) {
+          uint64_t l = 0, len = 0, ofv = 0;
+          p = GetVarint64Ptr(p, pend, &l);
+          p = GetVarint64Ptr(p, pend, &len);
+          unsigned sym = LLSymbol(l, &nb);
+          stats_.ll_bits += ll.len[sym] + nb;
+          stats_.sequences++;
+          fw.Add(ll.code[sym], ll.len[sym]);
+          fw.Add(nb ? l - (1ull << nb) : 0, nb);
+          add_literals(l);
+          if (len == 0) break;
+          pos += len;
+          p = GetVarint64Ptr(p, pend, &ofv);
+          sym = MLSymbol(len - kMinMatch, &nb);
+          stats_.ml_bits += ml.len[sym] + nb;
+          fw.Add(ml.code[sym], ml.len[sym]);
+          fw.Add(nb ? len - kMinMatch - (1ull << nb) : 0, nb);
+          sym = OFSymbolOf(ofv, &nb);
+          stats_.of_bits += of.len[sym] + nb;
+          if (sym == 0) stats_.repeat_matches++;
+          fw.Add(of.code[sym], of.len[sym]);
+          fw.Add(OFExtraOf(ofv, nb), nb);
+          if ((ofv & 3) == 1) {
+            stats_.local_matches++;
+          } else {
+            stats_.dict_matches++;
+          }
+        }
+        fw.Flush();
+      }
       bitbuf.clear();
       BackwardBitWriter bw(&bitbuf);
       uint64_t bits = 0;
-      for (uint64_t k = l0 + ll; k > l0; --k) {
-        const unsigned char ch = c.literals[k - 1];
-        bw.Add(codes[ch], lengths[ch]);
-        bits += lengths[ch];
+      for (size_t k = lit_codes.size(); k > 0; --k) {
+        const uint32_t e = lit_codes[k - 1];
+        bw.Add(e >> 8, e & 0xff);
+        bits += e & 0xff;
       }
       bw.Finish();
-      const uint64_t coded_size = tl + bitbuf.size();
-      if (rec.empty() || coded_size >= rec.size()) {
+      const uint64_t coded_size = seqbuf.size() + bitbuf.size();
+      if (rec.empty() || rec.size() > kMaxSeqValue || coded_size >= rec.size()) {
         PutVarint64(&payload, rec.size() << 1);
         payload.append(rec.data(), rec.size());
         stats_.raw_records++;
       } else {
         PutVarint64(&payload, (rec.size() << 1) | 1);
-        payload.append(c.tokens, t0, tl);
+        payload.append(seqbuf);
         payload.append(bitbuf);
-        stats_.token_bytes += tl;
-        stats_.literal_count += ll;
+        stats_.token_bytes += seqbuf.size();
+        stats_.literal_count += ll_bytes;
         stats_.literal_bits += bits;
       }
       AppendRecordChecksum(options_.record_checksum, rec, &payload);
       t0 += tl;
-      l0 += ll;
+      l0 += ll_bytes;
     }
   }
   offs.push_back(payload.size());
@@ -225,9 +368,7 @@ Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
   h.kind = static_cast<uint8_t>(StoreKind::kDictZip);
   h.literal_coding = static_cast<uint8_t>(LiteralCoding::kHuffman);
   const BuildStats keep = stats_;
-  Assemble(records, &h, dict,
-           std::string_view(reinterpret_cast<const char*>(lengths), 256),
-           payload, offs, store);
+  Assemble(records, &h, dict, tables, payload, offs, store);
   const BuildStats assembled = stats_;
   stats_ = keep;
   stats_.kind = assembled.kind;

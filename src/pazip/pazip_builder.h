@@ -14,6 +14,9 @@
 //                     (PazipBuilder::Build borrows them: 0 extra bytes)
 //   + 16N             one string_view per record
 //   + 5D + 18 MiB     dictionary, suffix array, k-gram interval table
+//                     (twice for a moment while the dictionary is reordered)
+//   + T * (2 MiB + 32 * min(max record, 64 KiB))  per parse thread: parse
+//                     nodes, literal pair counts (format v2)
 //   + ~1.1 * S + 16N  parse output (tokens + literals, ends per record)
 //                     where S is the compressed size (S <= R)
 //   + S + 16N         the store being assembled and its offsets.
@@ -55,7 +58,12 @@ struct BuildStats {
   uint64_t dict_bytes = 0;
   uint64_t payload_bytes = 0;
   uint64_t offsets_bytes = 0;
-  uint64_t token_bytes = 0;      // token streams of coded records
+  uint64_t token_bytes = 0;      // sequence streams of coded records
+  uint64_t sequences = 0;        // (LL, ML, OF) sequences, incl. trailing LL
+  uint64_t ll_bits = 0;          // bits of the LL / ML / OF fields (code +
+  uint64_t ml_bits = 0;          // extra bits), over all parsed records
+  uint64_t of_bits = 0;
+  uint64_t repeat_matches = 0;   // dictionary matches at the previous end
   uint64_t literal_count = 0;    // literal bytes before Huffman
   uint64_t literal_bits = 0;     // after Huffman
   uint64_t dict_matches = 0;

@@ -1,5 +1,9 @@
 #include "pazip/pazip_dictionary_builder.h"
 
+#include <algorithm>
+
+#include "pazip/pazip_format.h"
+
 #include <divsufsort.h>
 
 #include <algorithm>
@@ -42,11 +46,13 @@ inline uint64_t FilterMask(uint64_t h) {
 
 std::string BuildDictionary(const std::vector<std::string_view>& records,
                             uint64_t total_bytes,
-                            const DictionaryOptions& options) {
+                            const DictionaryOptions& options,
+                            std::vector<uint64_t>* sample_ends) {
   uint64_t target = static_cast<uint64_t>(options.fraction *
                                           static_cast<double>(total_bytes));
   target = std::max(target, options.min_bytes);
-  target = std::min({target, options.max_bytes, total_bytes});
+  target = std::min({target, options.max_bytes, total_bytes,
+                     uint64_t{1} << kMaxDictBits});
   std::string dict;
   if (target == 0 || records.empty()) return dict;
   dict.reserve(target);
@@ -71,8 +77,39 @@ std::string BuildDictionary(const std::vector<std::string_view>& records,
     if (!seen.insert(Checksum64(r)).second) continue;
     const uint64_t room = target - dict.size();
     dict.append(r.data(), std::min<uint64_t>(room, r.size()));
+    if (sample_ends != nullptr) sample_ends->push_back(dict.size());
   }
   return dict;
+}
+
+std::string ReorderDictionary(const std::string& dict,
+                              std::vector<uint64_t>* sample_ends,
+                              const std::vector<uint64_t>& hits,
+                              unsigned hit_shift) {
+  struct Sample {
+    uint64_t begin, end;
+    double density;
+  };
+  std::vector<Sample> samples;
+  uint64_t begin = 0;
+  for (uint64_t end : *sample_ends) {
+    uint64_t h = 0;
+    for (uint64_t b = begin >> hit_shift; b < hits.size() && (b << hit_shift) < end; ++b) {
+      if ((b << hit_shift) >= begin) h += hits[b];
+    }
+    samples.push_back({begin, end, static_cast<double>(h) / static_cast<double>(end - begin)});
+    begin = end;
+  }
+  std::stable_sort(samples.begin(), samples.end(),
+                   [](const Sample& a, const Sample& b) { return a.density > b.density; });
+  std::string out;
+  out.reserve(dict.size());
+  sample_ends->clear();
+  for (const Sample& s : samples) {
+    out.append(dict, s.begin, s.end - s.begin);
+    sample_ends->push_back(out.size());
+  }
+  return out;
 }
 
 DictMatcher::DictMatcher(std::string_view dict) : dict_(dict) {
@@ -127,7 +164,8 @@ uint64_t DictMatcher::memory_bytes() const {
 }
 
 uint64_t DictMatcher::Find(const uint8_t* p, uint64_t n, uint64_t prefer,
-                           uint64_t* offset) const {
+                           uint64_t* offset, Frontier* frontier) const {
+  if (frontier != nullptr) frontier->n = 0;
   if (n < kGram || sa_.empty()) return 0;
   const auto* t = reinterpret_cast<const uint8_t*>(dict_.data());
   const uint64_t dn = dict_.size();
@@ -189,19 +227,45 @@ uint64_t DictMatcher::Find(const uint8_t* p, uint64_t n, uint64_t prefer,
     }
   };
   // Walk a few neighbours each way while they match as long, to find an
-  // occurrence near `prefer` (cheaper delta offsets).
-  for (uint64_t i = a, k = 0; i < hi && k < 8; ++i, ++k) {
+  // occurrence near `prefer` (cheaper delta offsets). With `frontier`, walk
+  // further and keep shorter matches at smaller offsets too.
+  const uint64_t walk = frontier != nullptr ? kFrontierWalk : 8;
+  uint64_t cand_l[2 * kFrontierWalk], cand_s[2 * kFrontierWalk];
+  unsigned nc = 0;
+  for (uint64_t i = a, k = 0; i < hi && k < walk; ++i, ++k) {
     const uint64_t l = lcp_from(i, kGram);
-    if (l < best_len) break;
+    if (l < best_len && frontier == nullptr) break;
     consider(i, l);
+    if (frontier != nullptr) { cand_l[nc] = l; cand_s[nc++] = sa_[i]; }
   }
-  for (uint64_t i = a, k = 0; i > lo && k < 8; --i, ++k) {
+  for (uint64_t i = a, k = 0; i > lo && k < walk; --i, ++k) {
     const uint64_t l = lcp_from(i - 1, kGram);
-    if (l < best_len) break;
+    if (l < best_len && frontier == nullptr) break;
     consider(i - 1, l);
+    if (frontier != nullptr) { cand_l[nc] = l; cand_s[nc++] = sa_[i - 1]; }
   }
   if (best_len < kGram) return 0;
   *offset = best_off;
+  if (frontier != nullptr) {
+    // Pareto frontier: by length descending, each offset below all longer.
+    frontier->n = 0;
+    uint64_t min_s = ~0ull;
+    for (;;) {
+      // Longest remaining candidate with the smallest offset.
+      int pick = -1;
+      for (unsigned j = 0; j < nc; ++j) {
+        if (cand_s[j] >= min_s) continue;
+        if (pick < 0 || cand_l[j] > cand_l[pick] ||
+            (cand_l[j] == cand_l[pick] && cand_s[j] < cand_s[pick])) {
+          pick = static_cast<int>(j);
+        }
+      }
+      if (pick < 0 || frontier->n == Frontier::kMax) break;
+      frontier->len[frontier->n] = cand_l[pick];
+      frontier->off[frontier->n++] = cand_s[pick];
+      min_s = cand_s[pick];
+    }
+  }
   return best_len;
 }
 

@@ -35,9 +35,21 @@ struct DictionaryOptions {
 
 // Picks records pseudo-randomly (deterministic for a seed), drops exact
 // duplicates, and concatenates them until the target size is reached.
+// If `sample_ends` is given it receives the end offset of every sample.
 std::string BuildDictionary(const std::vector<std::string_view>& records,
                             uint64_t total_bytes,
-                            const DictionaryOptions& options);
+                            const DictionaryOptions& options,
+                            std::vector<uint64_t>* sample_ends = nullptr);
+
+// Reorders the samples of `dict` (ends as from BuildDictionary) by how often
+// parses used them (`hits`: dictionary matches per 2^hit_shift-byte block),
+// densest first, so the most used bytes get the smallest offsets. Samples
+// stay whole (consecutive pieces of one sample stay adjacent). Updates
+// *sample_ends to the new order.
+std::string ReorderDictionary(const std::string& dict,
+                              std::vector<uint64_t>* sample_ends,
+                              const std::vector<uint64_t>& hits,
+                              unsigned hit_shift);
 
 // Longest-match search over a dictionary. Immutable after construction;
 // safe to share between threads. Borrows `dict`, which must outlive it.
@@ -51,8 +63,17 @@ class DictMatcher {
   // Longest prefix of p[0, n) occurring in the dictionary, capped at n.
   // Among occurrences of that length it picks (cheaply) one near `prefer`.
   // Returns the length (0 when shorter than 6) and sets *offset.
+  // With `frontier`, also returns occurrences among the suffix-array
+  // neighbours that trade length for a smaller offset: len descending, each
+  // offset smaller than every longer one's (the first is the longest).
+  struct Frontier {
+    static constexpr unsigned kMax = 6;
+    unsigned n = 0;
+    uint64_t len[kMax], off[kMax];
+  };
+  static constexpr uint64_t kFrontierWalk = 8;
   uint64_t Find(const uint8_t* p, uint64_t n, uint64_t prefer,
-                uint64_t* offset) const;
+                uint64_t* offset, Frontier* frontier = nullptr) const;
 
   uint64_t memory_bytes() const;
   std::string_view dict() const { return dict_; }

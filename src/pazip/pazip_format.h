@@ -11,7 +11,8 @@
 //               raw_bytes:u64 max_record_len:u64 dict_len:u64 huff_len:u64 payload_len:u64
 //               offsets_len:u64 dict_xxh:u64 huff_xxh:u64 payload_xxh:u64
 //               offsets_xxh:u64 header_xxh:u64            (= 112 bytes)
-//   huff     := code_length[256]:u8  (huff_len is 0 or 256)
+//   huff     := lit_context[256]:u8 lit_len[4][256]:u8 ll_len[128]:u8
+//               ml_len[128]:u8 of_len[128]:u8  (huff_len 0 or kTablesLen)
 //   payload  := zero[8] record* zero[16]   (record i at offsets[i]..[i+1])
 //   offsets  := block_entry[nb] packed_bits   (nb = ceil((n+1)/64))
 //   block_entry := base:u64 (bit_pos:u56 | width:u8 in one u64)
@@ -34,7 +35,7 @@ namespace pazip {
 // "PAZIPst1" as little-endian bytes: human-readable in a hex dump, and unlike
 // any other sctable magic (CO-Index uses its own).
 inline constexpr uint64_t kMagic = 0x31747350495a4150ull;
-inline constexpr uint32_t kFormatVersion = 1;
+inline constexpr uint32_t kFormatVersion = 2;
 inline constexpr size_t kHeaderSize = 112;
 inline constexpr size_t kDictPad = 16;
 inline constexpr size_t kPayloadFrontPad = 8;
@@ -65,19 +66,77 @@ enum class RecordChecksum : uint8_t {
 // 2^kHuffMaxBits entries decodes any literal.
 inline constexpr unsigned kHuffMaxBits = 11;
 
-// Record token byte (docs/format.md "Record encoding"):
-//   bits 0..2: literal count L (7 = 7 + varint)
-//   bits 3..7: match code M: 0 none; 1..15 dictionary match of length
-//              M + kDictMinMatch - 1 (15: + varint); 16..31 local match of
-//              length M - 16 + kLocalMinMatch (31: + varint).
-inline constexpr unsigned kDictMinMatch = 4;
-inline constexpr unsigned kLocalMinMatch = 3;
-inline constexpr unsigned kLitInline = 7;
-inline constexpr unsigned kDictCodeMax = 15;   // escape code for dict length
-inline constexpr unsigned kLocalCodeBase = 16;
-inline constexpr unsigned kLocalCodeMax = 31;  // escape code for local length
-inline constexpr uint64_t kDictLenInlineMax = kDictMinMatch + 13;   // M=14
-inline constexpr uint64_t kLocalLenInlineMax = kLocalMinMatch + 14; // M=30
+// Record sequence codes (docs/format.md "Record encoding", version 2).
+// A record is a list of sequences (literal length LL, match length ML,
+// offset OF); each field is a Huffman-coded symbol from one of three global
+// tables plus `nb` raw extra bits:
+//   LL value v:      v < 16: symbol v; else nb = floor(log2 v), symbol 12 + nb,
+//                    extra = v - 2^nb.
+//   ML value m = match length - kMinMatch: m < 32: symbol m; else
+//                    nb = floor(log2 m), symbol 27 + nb, extra = m - 2^nb.
+//   OF (dictionary match at offset off; zz = zigzag(off - prev_dict_end)):
+//                    zz == 0: symbol 0 (the bytes right after the previous
+//                    dictionary match); or by delta: nb = floor(log2 zz),
+//                    symbol 1 + nb, extra = zz - 2^nb; or absolute:
+//                    nb = floor(log2(off + 1)), symbol 32 + nb,
+//                    extra = off + 1 - 2^nb (the encoder picks the cheaper;
+//                    the builder puts the most used dictionary bytes first,
+//                    so absolute offsets of popular strings are short).
+//   OF (local match at distance d >= 1): nb = floor(log2 d), symbol 64 + nb,
+//                    extra = d - 2^nb.
+// Dictionary offsets are below 2^kMaxDictBits.
+// nb <= kMaxExtraBits, so every value is below 2^41.
+inline constexpr unsigned kMinMatch = 3;
+inline constexpr unsigned kSeqSymbols = 128;        // table size per field
+inline constexpr unsigned kMaxExtraBits = 40;
+inline constexpr unsigned kLLDirect = 16;
+inline constexpr unsigned kLLSymbols = 12 + kMaxExtraBits + 1;   // 53
+inline constexpr unsigned kMLDirect = 32;
+inline constexpr unsigned kMLSymbols = 27 + kMaxExtraBits + 1;   // 68
+inline constexpr unsigned kMaxDictBits = 26;     // dictionary <= 64 MiB
+inline constexpr unsigned kOFAbsBase = 32;
+inline constexpr unsigned kOFDictSymbols = kMaxDictBits + 2;  // 0..27: delta
+inline constexpr unsigned kOFAbsSymbols = kOFAbsBase + kMaxDictBits + 1;  // 32..58
+inline constexpr unsigned kOFLocalBase = 64;
+inline constexpr unsigned kOFSymbols = kOFLocalBase + kMaxExtraBits + 1;  // 105
+inline constexpr uint64_t kMaxSeqValue = (2ull << kMaxExtraBits) - 1;
+// Literals are coded with one of kLitContexts Huffman codes, chosen by the
+// byte before the literal in the record (0 at its start) through a 256-entry
+// context map stored with the tables.
+inline constexpr unsigned kLitContexts = 4;
+// Table section: context map[256], literal lengths[kLitContexts][256], then
+// LL, ML, OF lengths[128] each.
+inline constexpr size_t kLitTablesOffset = 256;
+inline constexpr size_t kSeqTablesOffset = 256 + kLitContexts * 256;
+inline constexpr size_t kTablesLen = kSeqTablesOffset + 3 * kSeqSymbols;
+
+inline unsigned FloorLog2(uint64_t v) {  // REQUIRES: v > 0
+  return 63 - static_cast<unsigned>(__builtin_clzll(v));
+}
+// Symbol and extra-bit count of a field value (encoder side).
+inline unsigned LLSymbol(uint64_t v, unsigned* nb) {
+  if (v < kLLDirect) { *nb = 0; return static_cast<unsigned>(v); }
+  *nb = FloorLog2(v);
+  return 12 + *nb;
+}
+inline unsigned MLSymbol(uint64_t m, unsigned* nb) {
+  if (m < kMLDirect) { *nb = 0; return static_cast<unsigned>(m); }
+  *nb = FloorLog2(m);
+  return 27 + *nb;
+}
+inline unsigned OFDictSymbol(uint64_t zz, unsigned* nb) {
+  if (zz == 0) { *nb = 0; return 0; }
+  *nb = FloorLog2(zz);
+  return 1 + *nb;
+}
+inline unsigned OFAbsSymbol(uint64_t off, unsigned* nb) {
+  *nb = FloorLog2(off + 1);
+  return kOFAbsBase + *nb;
+}
+inline unsigned OFLocalSymbol(uint64_t dist, unsigned* nb) {
+  *nb = FloorLog2(dist);
+  return kOFLocalBase + *nb;
+}
 
 struct Header {
   uint64_t magic = kMagic;

@@ -22,10 +22,19 @@ namespace pazip {
 // Code lengths (0 = unused) for `freq`, each <= kHuffMaxBits. Always yields a
 // complete code over at least two symbols (unused symbols get a tiny count
 // added when fewer than two are present), so the decoder can insist on it.
-void BuildHuffmanLengths(const uint64_t freq[256], uint8_t lengths[256]);
+// `nsym` (<= 256) is the alphabet size: literals use 256, the sequence
+// fields (LL/ML/OF) kSeqSymbols.
+void BuildHuffmanLengths(const uint64_t* freq, uint8_t* lengths,
+                         unsigned nsym = 256);
 
 // Canonical codes for `lengths` (MSB-first values).
-void CanonicalCodes(const uint8_t lengths[256], uint16_t codes[256]);
+void CanonicalCodes(const uint8_t* lengths, uint16_t* codes,
+                    unsigned nsym = 256);
+
+// The same codes bit-reversed, for streams read LSB-first (the forward
+// sequence stream): the code's first bit is bit 0.
+void ReversedCodes(const uint8_t* lengths, uint16_t* codes,
+                   unsigned nsym = 256);
 
 // Decoder table entry: symbol in bits 0..7, code length in bits 8..11.
 struct HuffmanTable {
@@ -33,10 +42,16 @@ struct HuffmanTable {
 };
 
 // Builds `table` from untrusted `lengths`; Corruption unless the lengths form
-// a complete prefix code with every length <= kHuffMaxBits.
-Status BuildHuffmanTable(const uint8_t lengths[256], HuffmanTable* table);
+// a complete prefix code with every length <= kHuffMaxBits and no symbol at
+// or above `valid` (< nsym) has a code. `lsb_first`: the table is indexed by
+// the next kHuffMaxBits stream bits read LSB-first (forward stream), else by
+// the next bits MSB-first (backward literal stream).
+Status BuildHuffmanTable(const uint8_t* lengths, HuffmanTable* table,
+                         unsigned nsym = 256, bool lsb_first = false,
+                         unsigned valid = 256);
 
 // Appends codes LSB-first into a growing bit buffer; see file comment.
+// REQUIRES: nbits <= 56 per Add.
 class BackwardBitWriter {
  public:
   explicit BackwardBitWriter(std::string* out) : out_(out) {}
@@ -48,6 +63,13 @@ class BackwardBitWriter {
       acc_ >>= 8;
       nacc_ -= 8;
     }
+  }
+  // Flushes the final partial byte (zero-padded), no sentinel: the forward
+  // sequence stream.
+  void Flush() {
+    if (nacc_ > 0) out_->push_back(static_cast<char>(acc_ & 0xff));
+    acc_ = 0;
+    nacc_ = 0;
   }
   // Writes the sentinel bit and flushes the final partial byte.
   void Finish() {

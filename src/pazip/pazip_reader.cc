@@ -38,7 +38,7 @@ Status PazipReader::Open(const char* data, size_t size,
     return Bad("header: unknown record checksum level");
   }
   if (dictzip ? (h.literal_coding != static_cast<uint8_t>(LiteralCoding::kHuffman) ||
-                 h.huff_len != 256)
+                 h.huff_len != kTablesLen)
               : (h.dict_len != 0 || h.huff_len != 0)) {
     return Bad("header: sections do not match the store kind");
   }
@@ -76,9 +76,9 @@ Status PazipReader::Open(const char* data, size_t size,
     if (Checksum64(r->huff_, h.huff_len) != h.huff_xxh) {
       return Bad("huff: checksum mismatch");
     }
-    SCTABLE_RETURN_IF_ERROR(BuildHuffmanTable(
-        reinterpret_cast<const uint8_t*>(r->huff_), &r->table_));
-    r->ctx_.huff = &r->table_;
+    SCTABLE_RETURN_IF_ERROR(BuildCodeTables(
+        reinterpret_cast<const uint8_t*>(r->huff_), &r->tables_));
+    r->ctx_.tables = &r->tables_;
   }
   if (options.verify_checksums) SCTABLE_RETURN_IF_ERROR(r->VerifyChecksums());
   *reader = std::move(r);

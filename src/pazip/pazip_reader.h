@@ -3,8 +3,8 @@
 //
 // Open is O(1) in the number of records: it checks the header (magic,
 // version, header checksum, section sizes against the byte count) and the
-// 256-byte Huffman section (checksum, code validity), and builds a 4 KiB
-// decode table. Dictionary, payload and offsets checksums are verified only
+// 640-byte code-table section (checksum, code validity), and builds four
+// 4 KiB decode tables (literals, LL, ML, OF). Dictionary, payload and offsets checksums are verified only
 // when ReaderOptions::verify_checksums is set or by VerifyChecksums(), which
 // cost O(store bytes) (XXH3, ~20 GB/s).
 //
@@ -90,7 +90,7 @@ class PazipReader {
   uint64_t packed_bits_ = 0;
   const char* packed_ = nullptr;
   unsigned checksum_bytes_ = 0;
-  HuffmanTable table_;
+  CodeTables tables_;  // 16 KiB: literal + LL/ML/OF decode tables
   DecodeContext ctx_;
 };
 

@@ -1,11 +1,16 @@
 // See pazip_record_decoder.h. Safety argument, in one place:
-//  * tokens are read forward with p < end checked before every byte;
+//  * code tables are validated at open (complete codes, only valid symbols),
+//    so every 11-bit lookup yields a valid symbol and extra bits <= 40;
+//  * sequence bits are read forward by 8-byte loads at p in [body, end]
+//    (checked on each refill); the payload's 16 back padding bytes keep
+//    every load inside the mapped store; a refill precedes each field, so a
+//    field (<= 11 + 40 bits) never needs more than the 57+ bits loaded;
 //  * literal bits are read backward by 8-byte loads at q in
-//    [begin - 8, end - 8]; the payload's 8 front and 16 back padding bytes
-//    keep every load inside the mapped store, and q never goes below
-//    begin - 8 (checked on each refill);
-//  * after the loop, tokens consumed + literal bits consumed must fit the
-//    record, so bytes shared by both streams are rejected;
+//    [begin - 8, end - 8]; the payload's 8 front padding bytes keep every
+//    load inside the mapped store, and q never goes below body - 8
+//    (checked on each refill);
+//  * after the loop, sequence bytes + literal bits must tile the body
+//    exactly (no byte unused or shared, sequence padding bits zero);
 //  * dictionary copies satisfy off + len <= dict_len (checked, no overflow),
 //    and the 16-byte chunked copy over-reads at most 15 bytes into kDictPad;
 //  * local copies satisfy 1 <= dist <= bytes written so far;
@@ -21,25 +26,45 @@ namespace sctable {
 namespace pazip {
 namespace {
 
-inline bool ReadVarint(const uint8_t*& p, const uint8_t* end, uint64_t* v) {
-  if (p < end && *p < 0x80) {  // fast path: one byte
-    *v = *p++;
-    return true;
-  }
-  const char* q = GetVarint64Ptr(reinterpret_cast<const char*>(p),
-                                 reinterpret_cast<const char*>(end), v);
-  if (q == nullptr) return false;
-  p = reinterpret_cast<const uint8_t*>(q);
-  return true;
-}
-
 inline void Copy16(char* dst, const char* src) {
   char tmp[16];
   std::memcpy(tmp, src, 16);
   std::memcpy(dst, tmp, 16);
 }
 
+constexpr uint64_t kPeekMask = (1u << kHuffMaxBits) - 1;
+
 }  // namespace
+
+Status BuildCodeTables(const uint8_t* lengths, CodeTables* t) {
+  for (unsigned b = 0; b < 256; ++b) {
+    if (lengths[b] >= kLitContexts) {
+      return Status::Corruption("pazip tables: bad literal context");
+    }
+    t->lit_context[b] = lengths[b];
+  }
+  for (unsigned k = 0; k < kLitContexts; ++k) {
+    SCTABLE_RETURN_IF_ERROR(BuildHuffmanTable(
+        lengths + kLitTablesOffset + 256 * k, &t->lit[k], 256, false, 256));
+    // Each literal entry also carries the context of the next literal (bits
+    // 12..13), saving the decoder a dependent load per literal.
+    for (uint16_t& e : t->lit[k].entry) {
+      e = static_cast<uint16_t>((e & 0xfff) | (t->lit_context[e & 0xff] << 12));
+    }
+  }
+  const uint8_t* s = lengths + kSeqTablesOffset;
+  SCTABLE_RETURN_IF_ERROR(
+      BuildHuffmanTable(s, &t->ll, kSeqSymbols, true, kLLSymbols));
+  SCTABLE_RETURN_IF_ERROR(BuildHuffmanTable(s + kSeqSymbols, &t->ml,
+                                            kSeqSymbols, true, kMLSymbols));
+  s += 2 * kSeqSymbols;
+  for (unsigned k = 0; k < kOFLocalBase; ++k) {
+    if (s[k] != 0 && ((k >= kOFDictSymbols && k < kOFAbsBase) || k >= kOFAbsSymbols)) {
+      return Status::Corruption("pazip tables: bad offset symbol");
+    }
+  }
+  return BuildHuffmanTable(s, &t->of, kSeqSymbols, true, kOFSymbols);
+}
 
 const char* ParseRecordHeader(const char* begin, const char* end,
                               uint64_t* raw_len, bool* coded) {
@@ -59,12 +84,39 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
     if (raw_len) std::memcpy(out, body, raw_len);
     return true;
   }
-  if (ctx.huff == nullptr || end <= body) return false;
-  const uint16_t* table = ctx.huff->entry;
-  const uint8_t* p = reinterpret_cast<const uint8_t*>(body);
-  const uint8_t* tend = reinterpret_cast<const uint8_t*>(end);
+  if (ctx.tables == nullptr || end <= body) return false;
+  const CodeTables& tabs = *ctx.tables;
+  const uint16_t* ll_table = ctx.tables->ll.entry;
+  const uint16_t* ml_table = ctx.tables->ml.entry;
+  const uint16_t* of_table = ctx.tables->of.entry;
   char* o = out;
   char* const oend = out + raw_len;
+
+  // Forward sequence bit reader: container s, `sused` bits consumed.
+  const char* p = body;
+  uint64_t s = LoadU64(p);
+  unsigned sused = 0;
+  // Refill to >= 57 unread bits; fails once the stream runs past the record.
+#define PAZIP_REFILL()            \
+  do {                            \
+    p += sused >> 3;              \
+    sused &= 7;                   \
+    if (p > end) return false;    \
+    s = LoadU64(p);               \
+  } while (0)
+  // Reads one field: symbol from `table`, then `nb` extra bits into `v`.
+#define PAZIP_SYMBOL(table, sym)                          \
+  do {                                                    \
+    PAZIP_REFILL();                                       \
+    const uint16_t e_ = table[(s >> sused) & kPeekMask];  \
+    sused += e_ >> 8;                                     \
+    sym = e_ & 0xff;                                      \
+  } while (0)
+#define PAZIP_EXTRA(nb, v)                                        \
+  do {                                                            \
+    v = ((s >> sused) & ((1ull << (nb)) - 1)) | (1ull << (nb));   \
+    sused += (nb);                                                \
+  } while (0)
 
   // Backward literal bit reader (pazip_huffman.h).
   const char* const qmin = body - 8;  // >= record begin - 8, see file comment
@@ -76,16 +128,18 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
 
   uint64_t prev_dict_end = 0;
   while (o < oend) {
-    if (p >= tend) return false;
-    const unsigned t = *p++;
-    uint64_t lit = t & 7;
-    if (lit == kLitInline) {
-      uint64_t ext;
-      if (!ReadVarint(p, tend, &ext)) return false;
-      lit += ext;
-      if (lit < ext) return false;
+    unsigned sym;
+    uint64_t lit;
+    PAZIP_SYMBOL(ll_table, sym);
+    if (sym < kLLDirect) {
+      lit = sym;
+    } else {
+      PAZIP_EXTRA(sym - 12, lit);
     }
     if (lit > static_cast<uint64_t>(oend - o)) return false;
+    // Each literal's table is chosen by the byte before it; a literal
+    // entry carries the context its symbol selects for the next one.
+    unsigned lctx = tabs.lit_context[o > out ? static_cast<uint8_t>(o[-1]) : 0];
     // Literals: groups of 4 after one refill (4 * 11 <= 64 - 7 bits).
     while (lit >= 4) {
       q -= used >> 3;
@@ -93,9 +147,10 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
       if (q < qmin) return false;
       c = LoadU64(q);
       for (int k = 0; k < 4; ++k) {
-        const uint16_t e = table[(c << used) >> kPeekShift];
+        const uint16_t e = tabs.lit[lctx].entry[(c << used) >> kPeekShift];
         *o++ = static_cast<char>(e & 0xff);
-        used += e >> 8;
+        used += (e >> 8) & 0xf;
+        lctx = e >> 12;
       }
       lit -= 4;
     }
@@ -106,27 +161,37 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
         if (q < qmin) return false;
         c = LoadU64(q);
       }
-      const uint16_t e = table[(c << used) >> kPeekShift];
+      const uint16_t e = tabs.lit[lctx].entry[(c << used) >> kPeekShift];
       *o++ = static_cast<char>(e & 0xff);
-      used += e >> 8;
+      used += (e >> 8) & 0xf;
+      lctx = e >> 12;
       --lit;
     }
-    const unsigned m = t >> 3;
-    if (m == 0) continue;
+    if (o == oend) break;
     uint64_t len;
+    PAZIP_SYMBOL(ml_table, sym);
+    if (sym < kMLDirect) {
+      len = sym;
+    } else {
+      PAZIP_EXTRA(sym - 27, len);
+    }
+    len += kMinMatch;
+    if (len > static_cast<uint64_t>(oend - o)) return false;
     uint64_t v;
-    if (m < kLocalCodeBase) {  // dictionary match
-      len = m + kDictMinMatch - 1;
-      if (m == kDictCodeMax) {
-        if (!ReadVarint(p, tend, &v)) return false;
-        len = kDictLenInlineMax + 1 + v;
-        if (len < v) return false;
+    PAZIP_SYMBOL(of_table, sym);
+    if (sym < kOFLocalBase) {  // dictionary match
+      uint64_t off;
+      if (sym == 0) {
+        off = prev_dict_end;
+      } else if (sym < kOFAbsBase) {
+        PAZIP_EXTRA(sym - 1, v);
+        off = prev_dict_end + static_cast<uint64_t>(ZigZagDecode(v));
+      } else {
+        PAZIP_EXTRA(sym - kOFAbsBase, v);
+        off = v - 1;
       }
-      if (!ReadVarint(p, tend, &v)) return false;
-      const uint64_t off = prev_dict_end + static_cast<uint64_t>(ZigZagDecode(v));
       // Unsigned wrap-around makes a negative result huge, caught here.
       if (len > ctx.dict_len || off > ctx.dict_len - len) return false;
-      if (len > static_cast<uint64_t>(oend - o)) return false;
       const char* src = ctx.dict + off;
       if (len + 16 <= static_cast<uint64_t>(oend - o)) {
         for (uint64_t k = 0; k < len; k += 16) Copy16(o + k, src + k);
@@ -135,18 +200,11 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
       }
       o += len;
       prev_dict_end = off + len;
-    } else {  // local match
-      len = m - kLocalCodeBase + kLocalMinMatch;
-      if (m == kLocalCodeMax) {
-        if (!ReadVarint(p, tend, &v)) return false;
-        len = kLocalLenInlineMax + 1 + v;
-        if (len < v) return false;
-      }
-      if (!ReadVarint(p, tend, &v)) return false;
-      if (v >= static_cast<uint64_t>(o - out)) return false;  // dist = v + 1
-      if (len > static_cast<uint64_t>(oend - o)) return false;
-      const char* src = o - (v + 1);
-      if (v + 1 >= 16 && len + 16 <= static_cast<uint64_t>(oend - o)) {
+    } else {  // local match at distance v
+      PAZIP_EXTRA(sym - kOFLocalBase, v);
+      if (v > static_cast<uint64_t>(o - out)) return false;
+      const char* src = o - v;
+      if (v >= 16 && len + 16 <= static_cast<uint64_t>(oend - o)) {
         for (uint64_t k = 0; k < len; k += 16) Copy16(o + k, src + k);
       } else {
         for (uint64_t k = 0; k < len; ++k) o[k] = src[k];
@@ -154,14 +212,24 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
       o += len;
     }
   }
-  // Tokens and literal bits must tile the body exactly: consumed literal
-  // bits are (end - q) * 8 - 64 + used, counted from the record's end, and
-  // the encoder's stream is whole bytes (padding + sentinel + codes). So no
-  // byte of a record goes unread, and a changed byte changes the decode.
+#undef PAZIP_EXTRA
+#undef PAZIP_SYMBOL
+#undef PAZIP_REFILL
+  // Sequence bytes and literal bits must tile the body exactly: consumed
+  // literal bits are (end - q) * 8 - 64 + used, counted from the record's
+  // end, and both streams are whole bytes. So no byte of a record goes
+  // unread, and a changed byte changes the decode (or is rejected).
+  const uint64_t seq_bits = static_cast<uint64_t>(p - body) * 8 + sused;
+  const uint64_t seq_bytes = (seq_bits + 7) / 8;
   const uint64_t lit_bits = static_cast<uint64_t>(end - q) * 8 - 64 + used;
-  const uint64_t room_bits =
-      static_cast<uint64_t>(tend - p) * 8;
-  return lit_bits == room_bits;
+  if (seq_bytes * 8 + lit_bits != static_cast<uint64_t>(end - body) * 8) {
+    return false;
+  }
+  if (seq_bits % 8 != 0 &&
+      (static_cast<uint8_t>(body[seq_bits / 8]) >> (seq_bits % 8)) != 0) {
+    return false;  // padding bits of the sequence stream must be zero
+  }
+  return true;
 }
 
 }  // namespace pazip

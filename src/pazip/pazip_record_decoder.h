@@ -5,11 +5,13 @@
 // output never exceeds the declared length, and any inconsistency returns
 // false (the reader turns that into Corruption).
 //
-// Record grammar (docs/format.md "Record encoding"):
+// Record grammar (docs/format.md "Record encoding", format version 2):
 //   record  := varint(raw_len << 1 | coded) body
 //   body    := raw_bytes[raw_len]                       if coded == 0
-//            | token_seq literal_stream                  if coded == 1
-//   token_seq := (token [lit_ext] [match_ext] operand?)*
+//            | seq_stream literal_stream                 if coded == 1
+//   seq_stream: forward LSB-first bit stream of sequences, each
+//            LL [ML OF] as Huffman symbol + extra bits (pazip_format.h),
+//            zero-padded to a byte;
 //   literal_stream: backward Huffman bit stream (pazip_huffman.h) holding all
 //            literal bytes of the record in order, ending with a sentinel.
 #pragma once
@@ -26,10 +28,24 @@ namespace pazip {
 // REQUIRES: dict has kDictPad readable bytes after dict_len; records passed
 // in lie in a payload with kPayloadFrontPad readable bytes before the first
 // record and kPayloadBackPad after the last.
+// The global code tables of a kDictZip store: literals (MSB-first, read
+// backward) and the LL/ML/OF fields (LSB-first, read forward).
+struct CodeTables {
+  // Literal entries: symbol (bits 0..7), length (8..11), the context the
+  // symbol selects for the next literal (12..13).
+  HuffmanTable lit[kLitContexts];
+  HuffmanTable ll, ml, of;
+  uint8_t lit_context[256];  // previous byte -> literal table
+};
+
+// Builds *t from the store's table section (kTablesLen bytes, untrusted):
+// Corruption unless every code is complete and codes only valid symbols.
+Status BuildCodeTables(const uint8_t* lengths, CodeTables* t);
+
 struct DecodeContext {
   const char* dict = nullptr;
   uint64_t dict_len = 0;
-  const HuffmanTable* huff = nullptr;  // null for kRaw stores
+  const CodeTables* tables = nullptr;  // null for kRaw stores
 };
 
 // Parses the record header of [begin, end): sets *raw_len and *coded and

@@ -1,9 +1,12 @@
 #include "pazip/pazip_record_encoder.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "common/coding.h"
-#include "pazip/pazip_format.h"
+#include "pazip/pazip_huffman.h"
 
 namespace sctable {
 namespace pazip {
@@ -11,6 +14,7 @@ namespace {
 
 constexpr unsigned kHashBits = 15;
 constexpr int kMaxChain = 8;
+constexpr uint32_t kUnseenPrice = 14;  // bits for a symbol the stats lack
 
 inline uint32_t HashLocal(const uint8_t* p) {
   uint32_t v;
@@ -18,11 +22,106 @@ inline uint32_t HashLocal(const uint8_t* p) {
   return (v * 2654435761u) >> (32 - kHashBits);
 }
 
-inline unsigned VarLen(uint64_t v) {
-  return static_cast<unsigned>(VarintLength(v));
+inline uint64_t CommonPrefix(const uint8_t* a, const uint8_t* b,
+                             uint64_t max) {
+  uint64_t l = 0;
+  while (l + 8 <= max) {
+    uint64_t x, y;
+    std::memcpy(&x, a + l, 8);
+    std::memcpy(&y, b + l, 8);
+    if (x != y) return l + (__builtin_ctzll(x ^ y) >> 3);
+    l += 8;
+  }
+  while (l < max && a[l] == b[l]) ++l;
+  return l;
 }
 
 }  // namespace
+
+void SymbolCounts::Add(const SymbolCounts& o) {
+  for (size_t s = 0; s < lit.size(); ++s) lit[s] += o.lit[s];
+  for (unsigned s = 0; s < kSeqSymbols; ++s) {
+    ll[s] += o.ll[s];
+    ml[s] += o.ml[s];
+    of[s] += o.of[s];
+  }
+}
+
+Prices Prices::Default() {
+  Prices p;
+  for (auto& c : p.lit_context) c = 0;
+  for (auto& t : p.lit) for (auto& v : t) v = 6;
+  for (unsigned s = 0; s < kSeqSymbols; ++s) {
+    p.ll[s] = 3;
+    p.ml[s] = 5;
+    p.of[s] = 6;
+  }
+  p.ll[0] = 1;
+  p.of[0] = 2;
+  return p;
+}
+
+Prices Prices::FromCounts(const SymbolCounts& c) {
+  Prices p;
+  auto fill = [](const uint64_t* freq, unsigned nsym, uint32_t* price) {
+    uint8_t len[256];
+    BuildHuffmanLengths(freq, len, nsym);
+    for (unsigned s = 0; s < nsym; ++s) {
+      price[s] = freq[s] ? len[s] : kUnseenPrice;
+    }
+  };
+  ChooseLiteralContexts(c.lit, p.lit_context);
+  for (unsigned k = 0; k < kLitContexts; ++k) {
+    uint64_t freq[256] = {0};
+    for (unsigned prev = 0; prev < 256; ++prev) {
+      if (p.lit_context[prev] != k) continue;
+      for (unsigned b = 0; b < 256; ++b) freq[b] += c.lit[prev * 256 + b];
+    }
+    fill(freq, 256, p.lit[k]);
+  }
+  fill(c.ll, kSeqSymbols, p.ll);
+  fill(c.ml, kSeqSymbols, p.ml);
+  fill(c.of, kSeqSymbols, p.of);
+  return p;
+}
+
+void ChooseLiteralContexts(const std::vector<uint64_t>& pair,
+                           uint8_t context[256]) {
+  for (unsigned p = 0; p < 256; ++p) {
+    const bool hex = (p >= '0' && p <= '9') || (p >= 'a' && p <= 'f');
+    context[p] = hex ? 1 : (p >= 'g' && p <= 'z') ? 2 : (p >= 'A' && p <= 'Z') ? 3 : 0;
+  }
+  static_assert(kLitContexts == 4, "initial classes assume 4 contexts");
+  for (int round = 0; round < 6; ++round) {
+    std::vector<double> cnt(kLitContexts * 256, 0), tot(kLitContexts, 0);
+    for (unsigned p = 0; p < 256; ++p) {
+      for (unsigned b = 0; b < 256; ++b) {
+        cnt[context[p] * 256 + b] += pair[p * 256 + b];
+        tot[context[p]] += pair[p * 256 + b];
+      }
+    }
+    std::vector<double> bits(kLitContexts * 256);
+    for (unsigned k = 0; k < kLitContexts; ++k) {
+      for (unsigned b = 0; b < 256; ++b) {
+        bits[k * 256 + b] = -std::log2((cnt[k * 256 + b] + 0.5) / (tot[k] + 128));
+      }
+    }
+    bool changed = false;
+    for (unsigned p = 0; p < 256; ++p) {
+      double best = 0;
+      unsigned arg = context[p];
+      for (unsigned k = 0; k < kLitContexts; ++k) {
+        double c = 0;
+        for (unsigned b = 0; b < 256; ++b) {
+          if (pair[p * 256 + b]) c += pair[p * 256 + b] * bits[k * 256 + b];
+        }
+        if (k == 0 || c < best) { best = c; arg = k; }
+      }
+      if (arg != context[p]) { context[p] = static_cast<uint8_t>(arg); changed = true; }
+    }
+    if (!changed) break;
+  }
+}
 
 void RecordEncoder::Insert(const uint8_t* base, uint64_t pos) {
   const uint32_t h = HashLocal(base + pos);
@@ -30,131 +129,167 @@ void RecordEncoder::Insert(const uint8_t* base, uint64_t pos) {
   head_[h] = static_cast<int32_t>(pos + 1);
 }
 
-RecordEncoder::Match RecordEncoder::Best(const uint8_t* base, uint64_t pos,
-                                         uint64_t n, uint64_t prev_dict_end) {
-  Match best;
-  const uint64_t rest = n - pos;
-  if (rest < kLocalMinMatch) return best;
-  if (matcher_ != nullptr && rest >= kDictMinMatch) {
-    uint64_t off = 0;
-    const uint64_t len = matcher_->Find(base + pos, rest, prev_dict_end, &off);
-    if (len >= kDictMinMatch) {
-      const uint64_t zz = ZigZagEncode(static_cast<int64_t>(off - prev_dict_end));
-      double cost = 8.0 * (1 + VarLen(zz));
-      if (len > kDictLenInlineMax) cost += 8.0 * VarLen(len - kDictLenInlineMax - 1);
-      const double gain = len * literal_bits_ - cost;
-      if (gain > 0) best = {len, off, true, gain};
+void RecordEncoder::ParseSegment(const uint8_t* base, uint64_t n, uint64_t s,
+                                 uint64_t e, const Prices& pr,
+                                 uint64_t* litlen, uint64_t* dict_end,
+                                 std::vector<Match>* out) {
+  const uint64_t w = e - s;
+  constexpr int64_t kInf = std::numeric_limits<int64_t>::max();
+  nodes_.assign(w + 1, Node{kInf, 0, 0, 0, 0});
+  nodes_[0] = Node{static_cast<int64_t>(pr.LL(*litlen)),
+                   static_cast<uint32_t>(*litlen), 0, *dict_end, 0};
+  const std::string_view dict =
+      matcher_ != nullptr ? matcher_->dict() : std::string_view();
+  const auto* d = reinterpret_cast<const uint8_t*>(dict.data());
+  const int64_t ll0 = pr.LL(0);
+  uint64_t skip_until = 0;  // no match search below this position
+  for (uint64_t k = 0; k < w; ++k) {
+    const Node cur = nodes_[k];
+    const uint64_t i = s + k;
+    // Literal.
+    {
+      const int64_t c = cur.cost + pr.Lit(i ? base[i - 1] : 0, base[i]) +
+                        static_cast<int64_t>(pr.LL(cur.litlen + 1)) -
+                        static_cast<int64_t>(pr.LL(cur.litlen));
+      Node& t = nodes_[k + 1];
+      if (c < t.cost) t = Node{c, cur.litlen + 1, 0, cur.dict_end, 0};
     }
-    // The dictionary bytes right after the previous match (delta 0, the
-    // cheapest operand) often match almost as far: a sampled record that
-    // resembles this one continues there.
-    const std::string_view d = matcher_->dict();
-    if (prev_dict_end < d.size()) {
-      const uint64_t max = std::min<uint64_t>(rest, d.size() - prev_dict_end);
-      const char* q = d.data() + prev_dict_end;
-      uint64_t l = 0;
-      while (l < max && static_cast<uint8_t>(q[l]) == base[pos + l]) ++l;
-      if (l >= kDictMinMatch) {
-        double cost = 8.0 * 1;
-        if (l > kDictLenInlineMax) cost += 8.0 * VarLen(l - kDictLenInlineMax - 1);
-        cost += 8.0;  // operand zigzag(0)
-        const double gain = l * literal_bits_ - cost;
-        if (gain > best.gain) best = {l, prev_dict_end, true, gain};
+    const uint64_t rem = e - i;
+    const bool search = i >= skip_until && rem >= kMinMatch;
+    uint64_t longest = 0;
+    auto offer = [&](uint64_t from_len, uint64_t to_len, int64_t op_cost,
+                     uint64_t ofv, uint64_t new_dict_end_base, bool is_dict) {
+      const int64_t base_cost = cur.cost + op_cost + ll0;
+      for (uint64_t len = from_len; len <= to_len; ++len) {
+        const int64_t c = base_cost + pr.ML(len);
+        Node& t = nodes_[k + len];
+        if (c < t.cost) {
+          t = Node{c, 0, static_cast<uint32_t>(len),
+                   is_dict ? new_dict_end_base + len : cur.dict_end, ofv};
+        }
       }
+    };
+    if (search) {
+      if (matcher_ != nullptr) {
+        // The bytes right after the previous dictionary match.
+        const uint64_t st = cur.dict_end;
+        if (st < dict.size()) {
+          const uint64_t l0 =
+              CommonPrefix(d + st, base + i, std::min(rem, dict.size() - st));
+          if (l0 >= kMinMatch) {
+            offer(kMinMatch, l0, pr.of[0], 0, st, true);
+            longest = l0;
+          }
+        }
+        if (rem >= 6) {
+          uint64_t off = 0;
+          DictMatcher::Frontier fr;
+          const uint64_t l = matcher_->Find(base + i, rem, st, &off, &fr);
+          if (l >= 6) {
+            longest = std::max(longest, l);
+            if (off != st) {  // (off == st is the repeat candidate above)
+              const uint64_t zz = ZigZagEncode(static_cast<int64_t>(off - st));
+              unsigned nb, nb2;
+              const unsigned sym = OFDictSymbol(zz, &nb);
+              const unsigned sym2 = OFAbsSymbol(off, &nb2);
+              if (pr.of[sym] + nb <= pr.of[sym2] + nb2) {
+                offer(4, l, pr.of[sym] + nb, zz << 2, off, true);
+              } else {
+                offer(4, l, pr.of[sym2] + nb2, off << 2 | 2, off, true);
+              }
+            }
+            // Shorter matches at smaller offsets, each for the lengths the
+            // next (smaller-offset) one cannot cover.
+            for (unsigned j = 0; j < fr.n; ++j) {
+              const uint64_t hi_len = fr.len[j];
+              const uint64_t lo_len = j + 1 < fr.n ? fr.len[j + 1] + 1 : 4;
+              if (hi_len < lo_len) continue;
+              unsigned nb2;
+              const unsigned sym2 = OFAbsSymbol(fr.off[j], &nb2);
+              offer(lo_len, hi_len, pr.of[sym2] + nb2, fr.off[j] << 2 | 2,
+                    fr.off[j], true);
+            }
+          }
+        }
+      }
+      if (i + 4 <= n) {
+        int32_t cand = head_[HashLocal(base + i)];
+        uint64_t best = kMinMatch - 1;
+        for (int c = 0; c < kMaxChain && cand > 0; ++c, cand = chain_[cand - 1]) {
+          const uint64_t p = static_cast<uint64_t>(cand - 1);
+          const uint64_t l = CommonPrefix(base + p, base + i, rem);
+          if (l <= best) continue;
+          const uint64_t dist = i - p;
+          unsigned nb;
+          const unsigned sym = OFLocalSymbol(dist, &nb);
+          offer(best + 1, l, pr.of[sym] + nb, dist << 2 | 1, 0, false);
+          best = l;
+          if (l == rem) break;
+        }
+        if (best >= kMinMatch) longest = std::max(longest, best);
+      }
+      if (longest >= kSufficientLen) skip_until = i + longest;
+    }
+    if (i + 4 <= n) Insert(base, i);
+  }
+  // Backtrack the cheapest path.
+  const size_t first = out->size();
+  uint64_t k = w;
+  while (k > 0) {
+    const Node& t = nodes_[k];
+    if (t.mlen == 0) {
+      --k;
+    } else {
+      out->push_back(Match{s + k - t.mlen, t.mlen, t.ofv, t.dict_end - t.mlen});
+      k -= t.mlen;
     }
   }
-  if (rest >= 4) {
-    int32_t cand = head_[HashLocal(base + pos)];
-    for (int k = 0; k < kMaxChain && cand > 0; ++k, cand = chain_[cand - 1]) {
-      const uint64_t c = static_cast<uint64_t>(cand - 1);
-      uint64_t l = 0;
-      while (l < rest && base[c + l] == base[pos + l]) ++l;
-      if (l < kLocalMinMatch) continue;
-      const uint64_t dist = pos - c;
-      double cost = 8.0 * (1 + VarLen(dist - 1));
-      if (l > kLocalLenInlineMax) cost += 8.0 * VarLen(l - kLocalLenInlineMax - 1);
-      const double gain = l * literal_bits_ - cost;
-      if (gain > best.gain) best = {l, dist, false, gain};
-    }
-  }
-  return best;
+  std::reverse(out->begin() + first, out->end());
+  *litlen = nodes_[w].litlen;
+  *dict_end = nodes_[w].dict_end;
 }
 
-void RecordEncoder::EmitToken(uint64_t lit, const Match* m,
-                              uint64_t prev_dict_end, std::string* tokens) {
-  unsigned code = 0;
-  uint64_t len_ext = 0;
-  bool has_len_ext = false;
-  if (m != nullptr) {
-    if (m->dict) {
-      if (m->len > kDictLenInlineMax) {
-        code = kDictCodeMax;
-        len_ext = m->len - kDictLenInlineMax - 1;
-        has_len_ext = true;
-      } else {
-        code = static_cast<unsigned>(m->len - kDictMinMatch + 1);
-      }
-    } else {
-      if (m->len > kLocalLenInlineMax) {
-        code = kLocalCodeMax;
-        len_ext = m->len - kLocalLenInlineMax - 1;
-        has_len_ext = true;
-      } else {
-        code = static_cast<unsigned>(m->len - kLocalMinMatch + kLocalCodeBase);
-      }
-    }
-  }
-  const unsigned lit_field = lit >= kLitInline ? kLitInline : static_cast<unsigned>(lit);
-  tokens->push_back(static_cast<char>(lit_field | (code << 3)));
-  if (lit >= kLitInline) PutVarint64(tokens, lit - kLitInline);
-  if (has_len_ext) PutVarint64(tokens, len_ext);
-  if (m != nullptr) {
-    if (m->dict) {
-      PutVarint64(tokens, ZigZagEncode(static_cast<int64_t>(m->off - prev_dict_end)));
-    } else {
-      PutVarint64(tokens, m->off - 1);
-    }
-  }
-}
-
-void RecordEncoder::Parse(std::string_view record, std::string* tokens,
-                          std::string* literals) {
+void RecordEncoder::Parse(std::string_view record, const Prices& prices,
+                          std::string* seqs, std::string* literals,
+                          SymbolCounts* counts,
+                          std::vector<uint32_t>* dict_hits) {
   const auto* base = reinterpret_cast<const uint8_t*>(record.data());
   const uint64_t n = record.size();
   if (head_.empty()) head_.assign(1u << kHashBits, 0);
   if (chain_.size() < n) chain_.resize(n);
-  uint64_t pos = 0, lit_start = 0, prev_dict_end = 0;
-  Match cur = Best(base, 0, n, prev_dict_end);
-  while (pos < n) {
-    if (cur.len == 0) {
-      if (pos + 4 <= n) Insert(base, pos);
-      ++pos;
-      cur = Best(base, pos, n, prev_dict_end);
-      continue;
-    }
-    // Lazy step: a better match one byte later wins over this one.
-    if (pos + 4 <= n) Insert(base, pos);
-    Match next = Best(base, pos + 1, n, prev_dict_end);
-    if (next.gain > cur.gain + literal_bits_) {
-      ++pos;
-      cur = next;
-      continue;
-    }
-    literals->append(record.data() + lit_start, pos - lit_start);
-    EmitToken(pos - lit_start, &cur, prev_dict_end, tokens);
-    if (cur.dict) prev_dict_end = cur.off + cur.len;
-    const uint64_t end = pos + cur.len;
-    // Index the matched bytes for later local matches; cap the work on very
-    // long matches.
-    const uint64_t index_end = std::min<uint64_t>(end, pos + 64);
-    for (uint64_t k = pos + 1; k < index_end && k + 4 <= n; ++k) Insert(base, k);
-    pos = end;
-    lit_start = pos;
-    cur = Best(base, pos, n, prev_dict_end);
+  matches_.clear();
+  uint64_t litlen = 0, dict_end = 0;
+  for (uint64_t s = 0; s < n; s += kSegment) {
+    ParseSegment(base, n, s, std::min(n, s + kSegment), prices, &litlen,
+                 &dict_end, &matches_);
   }
-  if (lit_start < n) {
-    literals->append(record.data() + lit_start, n - lit_start);
-    EmitToken(n - lit_start, nullptr, prev_dict_end, tokens);
+  uint64_t pos = 0;
+  unsigned nb;
+  for (const Match& m : matches_) {
+    const uint64_t ll = m.pos - pos;
+    for (uint64_t k = pos; k < m.pos; ++k) {
+      counts->lit[(k ? base[k - 1] : 0) * 256u + base[k]]++;
+    }
+    literals->append(record.data() + pos, ll);
+    PutVarint64(seqs, ll);
+    PutVarint64(seqs, m.len);
+    PutVarint64(seqs, m.ofv);
+    counts->ll[LLSymbol(ll, &nb)]++;
+    counts->ml[MLSymbol(m.len - kMinMatch, &nb)]++;
+    counts->of[OFSymbolOf(m.ofv, &nb)]++;
+    if (dict_hits != nullptr && (m.ofv & 3) != 1) {
+      (*dict_hits)[m.dict_off >> kHitShift]++;
+    }
+    pos = m.pos + m.len;
+  }
+  if (pos < n) {
+    for (uint64_t k = pos; k < n; ++k) {
+      counts->lit[(k ? base[k - 1] : 0) * 256u + base[k]]++;
+    }
+    literals->append(record.data() + pos, n - pos);
+    PutVarint64(seqs, n - pos);
+    PutVarint64(seqs, 0);
+    counts->ll[LLSymbol(n - pos, &nb)]++;
   }
   // Reset only the hash slots this record touched.
   for (uint64_t k = 0; k + 4 <= n; ++k) head_[HashLocal(base + k)] = 0;

@@ -60,28 +60,55 @@ TEST(PazipOffsetsTest, LargeAndSkewedOffsetsRoundTrip) {
   EXPECT_GE(bytes.size(), NumOffsetBlocks(199) * kBlockEntrySize);
 }
 
-// A hand-made coded record: literal "ab", local match (dist 2, len 4),
-// dictionary match ("XYZW" at 3), i.e. "ababab" + "XYZW".
+// A hand-made coded record (format version 2): literals "ab", then a local
+// match (dist 2, len 4), then a dictionary match ("XYZW" at absolute
+// offset 3), i.e. "ababab" + "XYZW". Two sequences: (LL 2, ML 4, local 2),
+// (LL 0, ML 4, abs 3).
 TEST(PazipRecordDecoderTest, DecodesHandMadeRecord) {
-  uint8_t lengths[256] = {0};
-  lengths['a'] = 1;
-  lengths['b'] = 1;
-  HuffmanTable table;
-  ASSERT_TRUE(BuildHuffmanTable(lengths, &table).ok());
+  std::string lengths(kTablesLen, '\0');  // every literal context: 0
+  for (unsigned k = 0; k < kLitContexts; ++k) {  // each code must be complete
+    lengths[kLitTablesOffset + 256 * k + 'a'] = 1;
+    lengths[kLitTablesOffset + 256 * k + 'b'] = 1;
+  }
+  uint8_t* ll = reinterpret_cast<uint8_t*>(&lengths[kSeqTablesOffset]);
+  uint8_t* ml = ll + kSeqSymbols;
+  uint8_t* of = ml + kSeqSymbols;
+  ll[0] = 1;  // LL 0 -> code 0
+  ll[2] = 1;  // LL 2 -> code 1
+  ml[1] = 1;  // ML 4 (m = 1) -> code 0
+  ml[2] = 1;
+  unsigned nb;
+  const unsigned local_sym = OFLocalSymbol(2, &nb);   // 65, 1 extra bit (0)
+  const unsigned abs_sym = OFAbsSymbol(3, &nb);       // 34, 2 extra bits (0)
+  of[abs_sym] = 1;    // code 0
+  of[local_sym] = 1;  // code 1
+  CodeTables tables;
+  ASSERT_TRUE(BuildCodeTables(reinterpret_cast<const uint8_t*>(lengths.data()),
+                              &tables).ok());
   uint16_t codes[256];
-  CanonicalCodes(lengths, codes);
+  CanonicalCodes(reinterpret_cast<const uint8_t*>(lengths.data()) + kLitTablesOffset,
+                 codes);
   std::string bits;
   BackwardBitWriter bw(&bits);
   bw.Add(codes['b'], 1);  // literals are written last-first
   bw.Add(codes['a'], 1);
   bw.Finish();
+  std::string seq;
+  BackwardBitWriter fw(&seq);  // forward stream: LSB-first
+  fw.Add(1, 1);  // LL 2
+  fw.Add(0, 1);  // ML 4
+  fw.Add(1, 1);  // OF local, nb 1
+  fw.Add(0, 1);  //   dist = 2 + 0
+  fw.Add(0, 1);  // LL 0
+  fw.Add(0, 1);  // ML 4
+  fw.Add(0, 1);  // OF abs, nb 2
+  fw.Add(0, 2);  //   off + 1 = 4 + 0
+  fw.Flush();
+  ASSERT_EQ(seq.size(), 2u);
   std::string rec;
   PutVarint64(&rec, (10 << 1) | 1);
   const size_t header = rec.size();
-  rec.push_back(static_cast<char>(2 | ((4 - kLocalMinMatch + kLocalCodeBase) << 3)));
-  rec.push_back(1);  // distance - 1
-  rec.push_back(static_cast<char>(0 | ((4 - kDictMinMatch + 1) << 3)));
-  rec.push_back(static_cast<char>(ZigZagEncode(3)));
+  rec += seq;
   rec += bits;
   const std::string dict = std::string("...XYZW...") + std::string(kDictPad, '\0');
   std::string payload = std::string(kPayloadFrontPad, '\0') + rec +
@@ -89,7 +116,7 @@ TEST(PazipRecordDecoderTest, DecodesHandMadeRecord) {
   DecodeContext ctx;
   ctx.dict = dict.data();
   ctx.dict_len = 10;
-  ctx.huff = &table;
+  ctx.tables = &tables;
   const char* b = payload.data() + kPayloadFrontPad;
   const char* e = b + rec.size();
   uint64_t raw_len;
@@ -99,25 +126,40 @@ TEST(PazipRecordDecoderTest, DecodesHandMadeRecord) {
   ASSERT_TRUE(coded);
   char out[10];
   ASSERT_TRUE(DecodeRecordBody(ctx, body, e, raw_len, coded, out));
-  EXPECT_EQ(std::string(out, 10), "ababXYZW" == std::string() ? "" : std::string("ababab") + "XYZW");
-  // Dictionary offset past the end, and a local distance before the start.
+  EXPECT_EQ(std::string(out, 10), "ababab" + std::string("XYZW"));
+  auto decodes = [&](const std::string& bad) {
+    return DecodeRecordBody(ctx, bad.data() + (body - payload.data()),
+                            bad.data() + (e - payload.data()), raw_len, coded,
+                            out);
+  };
+  // Dictionary offset past the end (extra bits 3: off 6, 6 + 4 > 10 is
+  // fine, so use a dictionary of 9 bytes instead), a local distance before
+  // the start, a set padding bit, and a table coding an invalid symbol.
+  ctx.dict_len = 6;
+  EXPECT_FALSE(decodes(payload));
+  ctx.dict_len = 10;
   std::string bad = payload;
-  bad[kPayloadFrontPad + header + 3] = static_cast<char>(ZigZagEncode(7));
-  EXPECT_FALSE(DecodeRecordBody(ctx, bad.data() + (body - payload.data()),
-                                bad.data() + (e - payload.data()), raw_len,
-                                coded, out));
+  bad[kPayloadFrontPad + header] |= 1 << 3;  // dist 3 > 2 bytes written
+  EXPECT_FALSE(decodes(bad));
   bad = payload;
-  bad[kPayloadFrontPad + header + 1] = 2;
-  EXPECT_FALSE(DecodeRecordBody(ctx, bad.data() + (body - payload.data()),
-                                bad.data() + (e - payload.data()), raw_len,
-                                coded, out));
+  bad[kPayloadFrontPad + header + 1] |= 0x80;  // padding bit
+  EXPECT_FALSE(decodes(bad));
+  std::string bad_tables = lengths;
+  bad_tables[kSeqTablesOffset + 2 * kSeqSymbols + kOFDictSymbols] = 1;
+  bad_tables[kSeqTablesOffset + 2 * kSeqSymbols + abs_sym] = 0;
+  EXPECT_TRUE(BuildCodeTables(reinterpret_cast<const uint8_t*>(bad_tables.data()),
+                              &tables).IsCorruption());
+  bad_tables = lengths;
+  bad_tables[7] = kLitContexts;  // literal context out of range
+  EXPECT_TRUE(BuildCodeTables(reinterpret_cast<const uint8_t*>(bad_tables.data()),
+                              &tables).IsCorruption());
 }
 
 // Pins the format: a change in the bytes written for this input must be a
 // deliberate format change (bump kFormatVersion, docs/format.md changelog).
 TEST(PazipGoldenTest, SmallStoreBytesArePinned) {
   std::vector<std::string> records;
-  for (int i = 0; i < 64; ++i) {
+  for (int i = 0; i < 400; ++i) {  // big enough that the code tables pay
     records.push_back("Package: golden" + std::to_string(i % 7) +
                       "\nVersion: 1." + std::to_string(i) + "\n");
   }
@@ -129,8 +171,8 @@ TEST(PazipGoldenTest, SmallStoreBytesArePinned) {
   EXPECT_EQ(h.magic, kMagic);
   EXPECT_EQ(std::string(store.data(), 8), "PAZIPst1");
   EXPECT_EQ(h.kind, static_cast<uint8_t>(StoreKind::kDictZip));
-  EXPECT_EQ(store.size(), 1246u);
-  EXPECT_EQ(Checksum64(store), 16113955956885524560ull);
+  EXPECT_EQ(store.size(), 4752u);
+  EXPECT_EQ(Checksum64(store), 14814829457095921605ull);
 }
 
 }  // namespace
