@@ -141,11 +141,11 @@ struct ParsedChunk {
 
 // Parses records [c->first, c->last) whose id is a multiple of `stride`
 // (a statistics pass keeps only the counts when `keep` is false).
-void ParseChunk(const DictMatcher* matcher,
+void ParseChunk(const DictMatcher* matcher, bool fast,
                 const std::vector<std::string_view>& records,
                 const Prices* prices, uint64_t stride, bool keep,
                 uint64_t hit_blocks, ParsedChunk* c) {
-  RecordEncoder encoder(matcher);
+  RecordEncoder encoder(matcher, fast);
   if (hit_blocks) c->hits.assign(hit_blocks, 0);
   if (keep) {
     c->seq_len.reserve(c->last - c->first);
@@ -177,7 +177,7 @@ void ParseChunk(const DictMatcher* matcher,
 }
 
 // Runs ParseChunk over contiguous chunks (balanced by bytes), one per thread.
-void ParseAll(const DictMatcher* matcher,
+void ParseAll(const DictMatcher* matcher, bool fast,
               const std::vector<std::string_view>& records, uint64_t raw_bytes,
               int threads, const Prices& prices, uint64_t stride, bool keep,
               uint64_t hit_blocks, std::vector<ParsedChunk>* chunks) {
@@ -192,10 +192,11 @@ void ParseAll(const DictMatcher* matcher,
   }
   std::vector<std::thread> workers;
   for (int t = 1; t < threads; ++t) {
-    workers.emplace_back(ParseChunk, matcher, std::cref(records), &prices,
+    workers.emplace_back(ParseChunk, matcher, fast, std::cref(records), &prices,
                          stride, keep, hit_blocks, &(*chunks)[t]);
   }
-  ParseChunk(matcher, records, &prices, stride, keep, hit_blocks, &(*chunks)[0]);
+  ParseChunk(matcher, fast, records, &prices, stride, keep, hit_blocks,
+             &(*chunks)[0]);
   for (auto& w : workers) w.join();
 }
 
@@ -230,7 +231,8 @@ Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
     const uint64_t hit_blocks =
         pass == 0 && m != nullptr
             ? (dict.size() >> RecordEncoder::kHitShift) + 1 : 0;
-    ParseAll(m, records, raw_bytes_, threads, prices, stride, false,
+    ParseAll(m, options_.fast_parse, records, raw_bytes_, threads, prices,
+             stride, false,
              hit_blocks, &chunks);
     SymbolCounts counts;
     for (const ParsedChunk& c : chunks) counts.Add(c.counts);
@@ -245,7 +247,8 @@ Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
       m = matcher.get();
     }
   }
-  ParseAll(m, records, raw_bytes_, threads, prices, 1, true, 0, &chunks);
+  ParseAll(m, options_.fast_parse, records, raw_bytes_, threads, prices, 1,
+           true, 0, &chunks);
   SymbolCounts counts;
   for (const ParsedChunk& c : chunks) counts.Add(c.counts);
 

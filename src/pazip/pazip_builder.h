@@ -47,6 +47,9 @@ struct BuilderOptions {
   // Threads that parse records (records are independent, the output does
   // not depend on this number). 2 = the builder's thread plus one worker.
   int threads = 2;
+  // A faster parse (same format; see RecordEncoder): for builds on the write
+  // path such as RocksDB compactions.
+  bool fast_parse = false;
 };
 
 // What Finish built, for benchmarks and logs.

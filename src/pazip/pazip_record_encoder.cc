@@ -184,7 +184,8 @@ void RecordEncoder::ParseSegment(const uint8_t* base, uint64_t n, uint64_t s,
         if (rem >= 6) {
           uint64_t off = 0;
           DictMatcher::Frontier fr;
-          const uint64_t l = matcher_->Find(base + i, rem, st, &off, &fr);
+          const uint64_t l =
+              matcher_->Find(base + i, rem, st, &off, frontier_ ? &fr : nullptr);
           if (l >= 6) {
             longest = std::max(longest, l);
             if (off != st) {  // (off == st is the repeat candidate above)
@@ -228,7 +229,7 @@ void RecordEncoder::ParseSegment(const uint8_t* base, uint64_t n, uint64_t s,
         }
         if (best >= kMinMatch) longest = std::max(longest, best);
       }
-      if (longest >= kSufficientLen) skip_until = i + longest;
+      if (longest >= sufficient_len_) skip_until = i + longest;
     }
     if (i + 4 <= n) Insert(base, i);
   }

@@ -87,7 +87,13 @@ inline uint64_t OFExtraOf(uint64_t ofv, unsigned nb) {
 class RecordEncoder {
  public:
   // `matcher` may be null (no dictionary). Borrowed.
-  explicit RecordEncoder(const DictMatcher* matcher) : matcher_(matcher) {}
+  // `fast` trades 2-3% of ratio for several times the speed: no search
+  // inside a match of kFastSufficientLen bytes or more, and no walk to
+  // shorter matches at smaller offsets. The output format is the same.
+  explicit RecordEncoder(const DictMatcher* matcher, bool fast = false)
+      : matcher_(matcher),
+        sufficient_len_(fast ? kFastSufficientLen : kSufficientLen),
+        frontier_(!fast) {}
 
   // Parses `record` with `prices` and appends its sequences to *seqs as
   // varints: ll, ml (0 = none: the record's trailing literals), and when
@@ -103,6 +109,7 @@ class RecordEncoder {
 
   static constexpr uint64_t kSegment = 1 << 16;
   static constexpr uint64_t kSufficientLen = 128;
+  static constexpr uint64_t kFastSufficientLen = 16;
 
  private:
   struct Node {
@@ -123,6 +130,8 @@ class RecordEncoder {
                     std::vector<Match>* out);
 
   const DictMatcher* matcher_;
+  const uint64_t sufficient_len_;
+  const bool frontier_;
   std::vector<int32_t> head_;   // hash -> last position + 1 (0 = none)
   std::vector<int32_t> chain_;  // position -> previous position + 1
   std::vector<Node> nodes_;

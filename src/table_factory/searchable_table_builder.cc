@@ -207,6 +207,7 @@ rocksdb::Status SearchableTableBuilder::Finish() {
   ValueStoreOptions vopts;
   vopts.dict_per_mille = options_.dict_per_mille;
   vopts.checksum_level = options_.checksum_level;
+  vopts.fast_parse = options_.value_effort == 0;
   uint64_t dict_bytes = 0;
   s = ValueStoreBuilder::Build(records, vopts, &value_image, &dict_bytes);
   if (!s.ok()) return status_ = ToRocksStatus(s, "building value store");

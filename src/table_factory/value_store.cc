@@ -10,6 +10,7 @@ Status ValueStoreBuilder::Build(const std::vector<std::string_view>& records,
                                 const ValueStoreOptions& options,
                                 std::string* image, uint64_t* dict_bytes) {
   pazip::BuilderOptions bo;
+  bo.fast_parse = options.fast_parse;
   if (options.dict_per_mille > 0) {
     bo.dictionary.fraction = options.dict_per_mille / 1000.0;
   }

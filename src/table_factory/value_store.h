@@ -16,6 +16,7 @@ namespace sctable {
 struct ValueStoreOptions {
   int dict_per_mille = 0;  // 0 = the store's default
   int checksum_level = 1;  // 2 = per-record checksums
+  bool fast_parse = true;  // see pazip::BuilderOptions::fast_parse
 };
 
 class ValueStoreBuilder {

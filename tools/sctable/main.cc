@@ -38,9 +38,11 @@ constexpr uint64_t kSctableMagic = 0x2b9926a3340ae36bull;
   std::exit(1);
 }
 
-rocksdb::Options TableOptions() {
+rocksdb::Options TableOptions(int value_effort = 0) {
   rocksdb::Options o;
-  o.table_factory.reset(NewSearchableTableFactory());
+  SearchableTableOptions so;
+  so.value_effort = value_effort;
+  o.table_factory.reset(NewSearchableTableFactory(so));
   return o;
 }
 
@@ -72,7 +74,8 @@ class Progress {
 
 int Compress(const std::string& out, const std::string& from,
              const std::string& input, const std::string& keys,
-             const std::string& on_duplicate, uint64_t sort_memory, bool quiet) {
+             const std::string& on_duplicate, uint64_t sort_memory, bool quiet,
+             bool best) {
   auto t0 = std::chrono::steady_clock::now();
   std::vector<std::string> key_fields;
   std::stringstream ss(keys);
@@ -96,7 +99,7 @@ int Compress(const std::string& out, const std::string& from,
 
   // Written under a temporary name, renamed only when complete.
   const std::string tmp = out + ".tmp." + std::to_string(::getpid());
-  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), TableOptions());
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), TableOptions(best ? 1 : 0));
   rocksdb::Status rs = writer.Open(tmp);
   if (!rs.ok()) Fail(out + ": " + rs.ToString());
   uint64_t records = 0, unique_raw = 0, key_bytes = 0;
@@ -297,6 +300,9 @@ int main(int argc, char** argv) {
   compress->add_option("--sort-memory", sort_memory,
                        "bytes of records sorted in memory before spilling sorted runs");
   compress->add_flag("-q,--quiet", quiet, "no progress, no summary");
+  bool best = false;
+  compress->add_flag("--best", best,
+                     "best value compression (slower build; value_effort=1)");
   compress->add_option("INPUT", input, "input file, '-' for stdin, or a DB directory with --from db");
 
   auto* extract = app.add_subcommand("extract", "print records of an SST");
@@ -346,7 +352,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "sctable: --from db needs a database directory\n");
       return 2;
     }
-    return Compress(out, from, input, keys, on_dup, sort_memory, quiet);
+    return Compress(out, from, input, keys, on_dup, sort_memory, quiet, best);
   }
   if (*extract) return Extract(file, ekeys, prefix, range, all, count, values_only, missing_ok);
   if (*info) return Info(file, json);
