@@ -112,9 +112,9 @@ for ds in debian repos; do
     print jv($0, "format"), 100 * jv($0, "sst_bytes") / jv($0, "raw_bytes"), 1e6 / jv($0, "get_present_ops_s") }' \
     "$RES/table_$ds.jsonl" > "$RES/plot_table_$ds.dat"
   # budget curves: one block per format
-  awk "$JLIB"' jv($0, "budget_fraction") != "" { f = jv($0, "format")
+  awk "$JLIB"' jv($0, "budget_fraction") != "" { f = jv($0, "format"); if (!(f in line)) fo[++nf] = f
       line[f] = line[f] sprintf("%s %s\n", jv($0, "budget_bytes") / 1e6, jv($0, "get_ops_s")) }
-    END { for (f in line) { print "\"" f "\""; printf "%s\n\n", line[f] } }' \
+    END { for (j = 1; j <= nf; j++) { print "\"" fo[j] "\""; printf "%s\n\n", line[fo[j]] } }' \
     "$RES/table_$ds.jsonl" > "$RES/plot_budget_$ds.dat"
 done
 gnuplot <<EOF
@@ -169,7 +169,7 @@ page() {
     echo "> for the whole data sets."
     echo
   fi
-  echo "Produced by \`make $([ "$MODE" = quick ] && echo bench-quick || echo bench)\` in $(calc "$(kv sizes.txt total_seconds) / 60" "%.0f") minutes, from sources at commit \`$(kv machine.txt commit)\`."
+  echo "Produced by \`make $([ "$MODE" = quick ] && echo bench-quick || echo bench)\` in $(calc "int($(kv sizes.txt total_seconds) / 60)" "%d") min $(calc "$(kv sizes.txt total_seconds) % 60" "%d") s, from sources at commit \`$(kv machine.txt commit)\`."
   echo "Every benchmark runs sctable and its anchor in the same process or run, on the same data, so the"
   echo "**ratios** are the figures to read: the machine is shared, and absolute numbers move with its load."
   echo "Ratios are *sctable / anchor*: below 1 is smaller (bytes) or faster (time); for throughput"
@@ -317,6 +317,8 @@ page() {
         if (!(f in fseen)) { fseen[f] = 1; fo[++nf] = f }
         v[fr, f] = jv($0, "get_ops_s") }
       END {
+        for (i = 2; i <= n; i++) for (j = i; j > 1 && order[j - 1] + 0 > order[j] + 0; j--) {
+          t = order[j]; order[j] = order[j - 1]; order[j - 1] = t }
         printf "| budget | MB |"; for (j = 1; j <= nf; j++) printf " %s Get/s |", fo[j]
         printf " SearchableTable / BlockBasedTable |\n|---|---|"; for (j = 1; j <= nf; j++) printf "---|"; print "---|"
         for (i = 1; i <= n; i++) { fr = order[i]; printf "| %.2f × | %.2f |", fr, mbs[fr]

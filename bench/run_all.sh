@@ -61,6 +61,14 @@ step_no=0
 say() { echo "bench: $*"; }
 elapsed() { local s=$((SECONDS - START)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 
+# The command line as one would type it: words quoted only when needed.
+shell_words() {
+  local w out=""
+  for w in "$@"; do
+    if [[ "$w" =~ ^[A-Za-z0-9_./=:,+%@-]+$ ]]; then out+="$w "; else out+="'${w//\'/\'\\\'\'}' "; fi
+  done
+  echo "${out% }"
+}
 # run_step NAME OUTFILE CMD...: runs CMD from the repo root with stdout to
 # OUTFILE and stderr to OUTFILE.err, printing a line every 15 s while it
 # runs; records the exact command and its duration in steps.tsv.
@@ -85,7 +93,7 @@ run_step() {
     tail -n 20 "$out.err" >&2
     exit 1
   fi
-  printf '%s\t%d\t%s\n' "$name" $((SECONDS - t0)) "$(printf '%q ' "$@" | sed 's/ $//')" >> "$OUT/steps.tsv"
+  printf '%s\t%d\t%s\n' "$name" $((SECONDS - t0)) "$(shell_words "$@")" >> "$OUT/steps.tsv"
   say "      done in $((SECONDS - t0)) s"
 }
 # An interrupted run leaves no child behind.
