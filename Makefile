@@ -30,7 +30,7 @@ demo: build
 
 # Every benchmark against its anchor on the three public data sets, and
 # Debian's db_bench stock vs the preload; writes docs/benchmarks.md and
-# docs/benchmarks/*.png (bench/run_all.sh). About 30-40 minutes on 2 cores.
+# docs/benchmarks/*.png (bench/run_all.sh). About 25 minutes on 2 cores once built.
 bench:
 	@BUILD=$(BUILD) ./bench/run_all.sh
 

@@ -5,9 +5,10 @@
 #   bench/run_all.sh [--quick] [--no-setup]
 #
 # Full: the three public data sets whole (bench/datasets/, cached in
-# bench/data/), db_bench with 4 M keys; about 30-40 minutes on 2 cores.
-# --quick: small slices of the same sets and 200 k db_bench keys; a few
-# minutes. --no-setup skips deps + build (they are idempotent anyway).
+# bench/data/), db_bench with 4 M keys; 24 minutes measured on 2 shared
+# cores once built and fetched (the bound is 45 minutes).
+# --quick: small slices of the same sets and 200 k db_bench keys; 1.5
+# minutes once built. --no-setup skips deps + build (they are idempotent anyway).
 #
 # Raw outputs go to bench/results/<full|quick>/ (git-ignored): one JSON-lines
 # file per tool run, the db_bench logs, machine.txt, steps.tsv (step,
