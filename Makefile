@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 
-.PHONY: all deps configure build test demo install clean distclean format
+.PHONY: all deps configure build test demo install clean distclean format bench bench-quick fuzz test-sanitize
 
 all: build
 
@@ -37,6 +37,16 @@ fuzz: deps
 # librocksdb as is), and the concurrency test under TSan.
 test-sanitize: deps
 	@./scripts/test_sanitize.sh
+
+# Every benchmark against its anchor on the three public data sets, and
+# Debian's db_bench stock vs the preload; writes docs/benchmarks.md and
+# docs/benchmarks/*.png (bench/run_all.sh). About 25 minutes on 2 cores once built.
+bench:
+	@BUILD=$(BUILD) ./bench/run_all.sh
+
+# The same on small slices, in a few minutes (not part of `make test`).
+bench-quick:
+	@BUILD=$(BUILD) ./bench/run_all.sh --quick
 
 format:
 	@clang-format -i $$(git ls-files '*.h' '*.cc')

@@ -8,6 +8,17 @@
 //
 //   table_compare --tsv FILE | --stanzas FILE [--key-fields F1,F2,...]
 //                 [--gets N] [--seeks N] [--dir DIR]
+//                 [--budget-fractions F1,F2,...] [--budget-gets N]
+//
+// Memory budgets: for each fraction F (of SearchableTable's file size, which
+// is measured first), BlockBasedTable reopens with a block cache of that
+// many bytes and direct reads (no page cache), and prints a line
+// {"format":...,"budget_bytes":...,"fits":...,"get_ops_s":...}; fits: the
+// budget holds everything (the block cache keeps uncompressed blocks, so
+// for BlockBasedTable that is about the raw size). SearchableTable reads
+// through mmap with no cache of its own: its line is printed only for budgets
+// that hold its whole file (fits:true); a smaller page-cache budget would
+// need a memory cgroup, which this tool does not set up.
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
@@ -150,7 +161,8 @@ long PeakRss() {
 
 // Runs one format end to end; prints its JSON line.
 int RunFormat(const Format& fmt, const std::map<std::string, std::string>& kv,
-              const std::string& dir, uint64_t gets, uint64_t seeks) {
+              const std::string& dir, uint64_t gets, uint64_t seeks,
+              const std::vector<double>& fractions, uint64_t budget_gets) {
   std::vector<const std::string*> keys;
   uint64_t raw = 0;
   for (auto& [k, v] : kv) {
@@ -196,7 +208,7 @@ int RunFormat(const Format& fmt, const std::map<std::string, std::string>& kv,
     auto t = Clock::now();
     for (uint64_t i = 0; i < n; ++i) {
       k = *keys[rng() % keys.size()];
-      if (!present) k += "\x01absent";
+      if (!present) k += "\x01" "absent";
       if (d->Get(rocksdb::ReadOptions(), k, &v).ok()) ++found;
     }
     const double secs = Seconds(t);
@@ -250,6 +262,32 @@ int RunFormat(const Format& fmt, const std::map<std::string, std::string>& kv,
     time_gets(db.get(), true, std::min<uint64_t>(gets, keys.size()));
     get_budget = time_gets(db.get(), true, gets);
   }
+  // Further budgets, as fractions of SearchableTable's file size.
+  std::string budget_lines;
+  for (double f : fractions) {
+    const char* b = std::getenv("SCTABLE_BUDGET_BYTES");
+    const uint64_t base = b != nullptr ? std::strtoull(b, nullptr, 10) : sst_bytes;
+    const uint64_t budget = static_cast<uint64_t>(base * f);
+    const bool searchable = fmt.name == "SearchableTable";
+    if (searchable && budget < sst_bytes) continue;  // needs a memory cgroup
+    // What the budget must hold for every Get to be served from memory: the
+    // mapped file, or (block cache) the uncompressed blocks, about raw size.
+    const uint64_t holds_all = searchable ? sst_bytes : raw;
+    db.reset();
+    s = rocksdb::DB::Open(fmt.Make(std::max<uint64_t>(budget, 1), !searchable), path, &raw_db);
+    if (!s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
+    db.reset(raw_db);
+    time_gets(db.get(), true, budget_gets);
+    const double ops = time_gets(db.get(), true, budget_gets);
+    char line[512];
+    std::snprintf(line, sizeof line,
+                  "{\"format\":\"%s\",\"budget_fraction\":%.3f,\"budget_bytes\":%llu,"
+                  "\"sst_bytes\":%llu,\"fits\":%s,\"memory\":\"%s\",\"get_ops_s\":%.0f}\n",
+                  fmt.name.c_str(), f, (unsigned long long)budget,
+                  (unsigned long long)sst_bytes, budget >= holds_all ? "true" : "false",
+                  searchable ? "mmap" : "block cache, direct reads", ops);
+    budget_lines += line;
+  }
   std::printf(
       "{\"format\":\"%s\",\"records\":%zu,\"raw_bytes\":%llu,\"sst_bytes\":%llu,"
       "\"load_s\":%.3f,\"get_present_ops_s\":%.0f,\"get_absent_ops_s\":%.0f,"
@@ -258,6 +296,7 @@ int RunFormat(const Format& fmt, const std::map<std::string, std::string>& kv,
       fmt.name.c_str(), keys.size(), (unsigned long long)raw,
       (unsigned long long)sst_bytes, load_s, get_present, get_absent,
       get_budget, seek_next, scan_mb_s, rss);
+  std::fputs(budget_lines.c_str(), stdout);
   std::fflush(stdout);
   db.reset();
   rocksdb::DestroyDB(path, rocksdb::Options());
@@ -277,6 +316,12 @@ int main(int argc, char** argv) {
   app.add_option("--gets", gets, "random Gets per measurement");
   app.add_option("--seeks", seeks, "Seek+10 Next operations");
   app.add_option("--dir", dir, "working directory");
+  std::string fractions_arg;
+  uint64_t budget_gets = 20000;
+  app.add_option("--budget-fractions", fractions_arg,
+                 "comma-separated memory budgets, as fractions of "
+                 "SearchableTable's file size (e.g. 0.25,0.5,1,2)");
+  app.add_option("--budget-gets", budget_gets, "random Gets per budget");
   std::string only;
   app.add_option("--formats", only,
                  "comma-separated subset of SearchableTable,BlockBasedTable,"
@@ -285,6 +330,19 @@ int main(int argc, char** argv) {
   if (tsv.empty() == stanzas.empty()) {
     std::fprintf(stderr, "table_compare: give exactly one of --tsv, --stanzas\n");
     return 2;
+  }
+  std::vector<double> fractions;
+  {
+    std::stringstream fs(fractions_arg);
+    for (std::string f; std::getline(fs, f, ',');) {
+      char* end = nullptr;
+      const double v = std::strtod(f.c_str(), &end);
+      if (f.empty() || *end != '\0' || !(v > 0)) {
+        std::fprintf(stderr, "table_compare: --budget-fractions: bad value '%s'\n", f.c_str());
+        return 2;
+      }
+      fractions.push_back(v);
+    }
   }
   std::map<std::string, std::string> kv;
   std::string err;
@@ -314,7 +372,7 @@ int main(int argc, char** argv) {
       close(fds[0]);
       dup2(fds[1], 1);
       if (budget > 0) setenv("SCTABLE_BUDGET_BYTES", std::to_string(budget).c_str(), 1);
-      std::_Exit(RunFormat(Format{name}, kv, dir, gets, seeks));
+      std::_Exit(RunFormat(Format{name}, kv, dir, gets, seeks, fractions, budget_gets));
     }
     close(fds[1]);
     std::string out;
