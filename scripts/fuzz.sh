@@ -13,7 +13,10 @@ fi
 B="$ROOT/build-fuzz"
 # Every library is built with coverage instrumentation (fuzzer-no-link), or
 # libFuzzer would only see the harness and mutate blind.
-CC=clang CXX=clang++ CXXFLAGS="-fsanitize=fuzzer-no-link" cmake -S "$ROOT" -B "$B" \
+# FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION skips the checksums checked at
+# open, so mutations reach the decoders behind them.
+CC=clang CXX=clang++ \
+  CXXFLAGS="-fsanitize=fuzzer-no-link -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION" cmake -S "$ROOT" -B "$B" \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSCTABLE_SANITIZE=address,undefined -DSCTABLE_BUILD_FUZZERS=ON \
   -DSCTABLE_BUILD_TESTS=OFF -DSCTABLE_BUILD_BENCHMARKS=OFF -DSCTABLE_BUILD_TOOLS=OFF >/dev/null
