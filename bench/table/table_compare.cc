@@ -38,6 +38,7 @@
 #include <string>
 #include <vector>
 
+#include "records.h"
 #include "sctable/searchable_table.h"
 
 namespace {
@@ -47,69 +48,19 @@ double Seconds(Clock::time_point a) {
   return std::chrono::duration<double>(Clock::now() - a).count();
 }
 
-// key<TAB>value with \t \n \\ escapes in both fields.
-std::string Unescape(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 1 < s.size()) {
-      char c = s[++i];
-      out.push_back(c == 't' ? '\t' : c == 'n' ? '\n' : c);
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
-bool LoadTsv(const std::string& path, std::map<std::string, std::string>* kv,
-             std::string* err) {
-  std::ifstream in(path);
-  if (!in) return *err = path + ": cannot open", false;
-  std::string line;
-  uint64_t n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    const size_t tab = line.find('\t');
-    if (tab == std::string::npos) {
-      *err = path + ":" + std::to_string(n) + ": no TAB";
-      return false;
-    }
-    (*kv)[Unescape(line.substr(0, tab))] = Unescape(line.substr(tab + 1));
-  }
-  return true;
-}
-
-bool LoadStanzas(const std::string& path, const std::vector<std::string>& fields,
+// Reads the records with the same parsers as `sctable compress` (escapes,
+// stanza keys), last duplicate winning.
+bool LoadRecords(const std::string& path, const std::string& format,
+                 const std::vector<std::string>& fields,
                  std::map<std::string, std::string>* kv, std::string* err) {
-  std::ifstream in(path);
-  if (!in) return *err = path + ": cannot open", false;
-  std::string line, stanza;
-  std::map<std::string, std::string> f;
-  auto finish = [&] {
-    if (stanza.empty()) return;
-    std::string key;
-    for (const auto& name : fields) {
-      if (!key.empty()) key.push_back(' ');
-      key += f[name];
-    }
-    (*kv)[key] = stanza;
-    stanza.clear();
-    f.clear();
-  };
-  while (std::getline(in, line)) {
-    if (line.empty()) {
-      finish();
-      continue;
-    }
-    stanza += line;
-    stanza.push_back('\n');
-    const size_t colon = line.find(": ");
-    if (colon != std::string::npos && line[0] != ' ') {
-      f[line.substr(0, colon)] = line.substr(colon + 2);
-    }
-  }
-  finish();
-  return true;
+  sctable::Status s = sctable::tool::ReadTextInput(
+      path, format, fields,
+      [kv](std::string k, std::string v, const std::string&) {
+        (*kv)[std::move(k)] = std::move(v);
+        return sctable::Status::OK();
+      });
+  if (!s.ok()) *err = s.message();
+  return s.ok();
 }
 
 uint64_t DirBytes(rocksdb::DB* db) {
@@ -349,8 +300,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> fields;
   std::stringstream ss(key_fields);
   for (std::string f; std::getline(ss, f, ',');) fields.push_back(f);
-  if (!(tsv.empty() ? LoadStanzas(stanzas, fields, &kv, &err)
-                    : LoadTsv(tsv, &kv, &err))) {
+  if (!(tsv.empty() ? LoadRecords(stanzas, "stanzas", fields, &kv, &err)
+                    : LoadRecords(tsv, "tsv", {}, &kv, &err))) {
     std::fprintf(stderr, "table_compare: %s\n", err.c_str());
     return 1;
   }

@@ -13,7 +13,7 @@
 #include <random>
 #include <sstream>
 
-#include "../../tools/sctable/records.h"
+#include "records.h"
 #include "sctable/searchable_table.h"
 
 namespace sctable {
