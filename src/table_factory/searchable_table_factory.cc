@@ -179,7 +179,7 @@ rocksdb::Status SearchableTableFactory::NewTableReader(
   const uint64_t magic = footer.table_magic_number();
   if (magic == kSearchableTableMagic) {
     return SearchableTableReader::Open(ro, tro, std::move(file), file_size,
-                                       table);
+                                       footer, table);
   }
   const auto& fallback = (magic == kPlainTableMagic ||
                           magic == kLegacyPlainTableMagic)

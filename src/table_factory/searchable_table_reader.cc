@@ -286,11 +286,15 @@ SearchableTableReader::~SearchableTableReader() = default;
 rocksdb::Status SearchableTableReader::Open(
     const rocksdb::ReadOptions& ro, const rocksdb::TableReaderOptions& tro,
     std::unique_ptr<rocksdb::RandomAccessFileReader>&& file,
-    uint64_t file_size, std::unique_ptr<rocksdb::TableReader>* reader) {
+    uint64_t file_size, const rocksdb::Footer& footer,
+    std::unique_ptr<rocksdb::TableReader>* reader) {
+  if (footer.table_magic_number() != kSearchableTableMagic) {
+    return rocksdb::Status::Corruption("SearchableTable: not a SearchableTable file");
+  }
   std::unique_ptr<SearchableTableReader> r(
       new SearchableTableReader(tro.ioptions, tro.internal_comparator));
   r->file_ = std::move(file);
-  rocksdb::Status s = r->Init(ro, tro, file_size);
+  rocksdb::Status s = r->Init(ro, tro, file_size, footer);
   if (!s.ok()) return s;
   r->published_.store(true, std::memory_order_release);
   *reader = std::move(r);
@@ -315,7 +319,7 @@ rocksdb::Status SearchableTableReader::SectionBytes(
 
 rocksdb::Status SearchableTableReader::Init(
     const rocksdb::ReadOptions& ro, const rocksdb::TableReaderOptions& tro,
-    uint64_t file_size) {
+    uint64_t file_size, const rocksdb::Footer& footer) {
   file_size_ = file_size;
   const std::string& path = file_->file_name();
   Status ms = MappedFile::Open(path, &map_);
@@ -325,11 +329,7 @@ rocksdb::Status SearchableTableReader::Init(
                                        " is shorter than its recorded size");
   }
 
-  rocksdb::Footer footer;
-  rocksdb::Status s =
-      rocksdb::ReadFooterFromFile(rocksdb::IOOptions(), file_.get(), nullptr,
-                                  file_size, &footer, kSearchableTableMagic);
-  if (!s.ok()) return s;
+  rocksdb::Status s;
   // RocksDB parses the metaindex and properties blocks with asserts; check
   // their structure first (they have no checksum under a foreign magic).
   auto check_block = [&](const rocksdb::BlockHandle& h, const char* what) {
@@ -400,10 +400,8 @@ rocksdb::Status SearchableTableReader::Init(
   if (meta_.checksum_level >= 1) {
     // The small sections are checked on every open; the key index and the
     // value store check their own headers, and VerifyChecksum checks all.
-    for (const char* name : {kVersionsSectionName, kRangeDelSectionName}) {
-      std::string_view bytes;
-      s = SectionBytes(name, &bytes);
-      if (!s.ok()) return s;
+    for (auto [name, bytes] : {std::pair{kVersionsSectionName, versions},
+                               std::pair{kRangeDelSectionName, range_dels}}) {
       if (Checksum64(bytes) != meta_.Find(name)->checksum) {
         return rocksdb::Status::Corruption(
             std::string("SearchableTable: checksum mismatch in ") + name +

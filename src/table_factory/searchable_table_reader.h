@@ -19,6 +19,7 @@
 #include "db/range_tombstone_fragmenter.h"
 #include "file/random_access_file_reader.h"
 #include "options/cf_options.h"
+#include "table/format.h"
 #include "table/table_builder.h"  // TableReaderOptions
 #include "table/table_reader.h"
 #include "table_factory/key_index.h"
@@ -30,11 +31,14 @@ namespace sctable {
 
 class SearchableTableReader : public rocksdb::TableReader {
  public:
+  // `footer` is the file's footer, already read (by the factory, to
+  // dispatch on its magic).
   static rocksdb::Status Open(
       const rocksdb::ReadOptions& ro,
       const rocksdb::TableReaderOptions& tro,
       std::unique_ptr<rocksdb::RandomAccessFileReader>&& file,
-      uint64_t file_size, std::unique_ptr<rocksdb::TableReader>* reader);
+      uint64_t file_size, const rocksdb::Footer& footer,
+      std::unique_ptr<rocksdb::TableReader>* reader);
 
   ~SearchableTableReader() override;
 
@@ -87,7 +91,7 @@ class SearchableTableReader : public rocksdb::TableReader {
                         const rocksdb::InternalKeyComparator& icmp);
   rocksdb::Status Init(const rocksdb::ReadOptions& ro,
                        const rocksdb::TableReaderOptions& tro,
-                       uint64_t file_size);
+                       uint64_t file_size, const rocksdb::Footer& footer);
   rocksdb::Status SectionBytes(const char* name, std::string_view* out) const;
   // Approximate file offset of the first entry of user key `id` (or the end).
   uint64_t OffsetOfKeyId(uint64_t id) const;
