@@ -148,11 +148,14 @@ void SearchableTableBuilder::Add(const rocksdb::Slice& key,
         return;
     }
     const rocksdb::Slice user_key = ikey.user_key;
-    const size_t prev_begin = key_ends_.size() < 2 ? 0 : key_ends_[key_ends_.size() - 2];
+    // Entries arrive in internal-key order, so a key equal to the last one
+    // stored is another version of it.
+    const size_t last_begin =
+        key_ends_.size() < 2 ? 0 : key_ends_[key_ends_.size() - 2];
     const bool same_key =
         !key_ends_.empty() &&
-        rocksdb::Slice(keys_.data() + prev_begin, key_ends_.back() - prev_begin)
-                .compare(user_key) == 0;
+        std::string_view(keys_).substr(last_begin) ==
+            std::string_view(user_key.data(), user_key.size());
     if (!same_key) {
       keys_.append(user_key.data(), user_key.size());
       key_ends_.push_back(keys_.size());
