@@ -10,7 +10,19 @@ WORK="$BUILD/demo"
 mkdir -p "$WORK"
 
 lists=/var/lib/apt/lists
-find_index() { ls "$lists"/*debian_dists_bookworm_main_binary-amd64_Packages.lz4 2>/dev/null | head -1; }
+# apt keeps its lists uncompressed by default, or compressed when configured
+# (Acquire::GzipIndexes, lz4 on some images): take whichever is there.
+find_index() {
+  ls "$lists"/*debian_dists_bookworm_main_binary-amd64_Packages{,.lz4,.gz,.xz} 2>/dev/null | head -1
+}
+cat_index() {
+  case "$1" in
+    *.lz4) lz4cat "$1" ;;
+    *.gz) zcat "$1" ;;
+    *.xz) xzcat "$1" ;;
+    *) cat "$1" ;;
+  esac
+}
 index="$(find_index || true)"
 if [ -z "$index" ]; then
   echo "demo: no Debian package index in $lists; trying apt-get update"
@@ -20,7 +32,7 @@ if [ -z "$index" ]; then
 fi
 if [ -n "$index" ]; then
   echo "demo: data: $index"
-  lz4cat "$index" > "$WORK/Packages.stanzas"
+  cat_index "$index" > "$WORK/Packages.stanzas"
 else
   echo "demo: offline: using the bundled 1/60 slice bench/datasets/packages-sample.stanzas.xz"
   xz -dc "$(dirname "$0")/../bench/datasets/packages-sample.stanzas.xz" > "$WORK/Packages.stanzas"

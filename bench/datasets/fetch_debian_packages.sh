@@ -7,9 +7,15 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT="$ROOT/bench/data/debian_packages.txt"
 mkdir -p "$ROOT/bench/data"
-LIST=$(ls /var/lib/apt/lists/*debian_dists_bookworm_main_binary-amd64_Packages.lz4 2>/dev/null | head -1 || true)
+# apt keeps its lists uncompressed, or .lz4/.gz/.xz when configured.
+LIST=$(ls /var/lib/apt/lists/*debian_dists_bookworm_main_binary-amd64_Packages{,.lz4,.gz,.xz} 2>/dev/null | head -1 || true)
 if [[ -n "$LIST" ]]; then
-  lz4cat "$LIST" > "$OUT.tmp"
+  case "$LIST" in
+    *.lz4) lz4cat "$LIST" ;;
+    *.gz) zcat "$LIST" ;;
+    *.xz) xzcat "$LIST" ;;
+    *) cat "$LIST" ;;
+  esac > "$OUT.tmp"
 else
   curl -fsSL https://deb.debian.org/debian/dists/bookworm/main/binary-amd64/Packages.xz | xz -d > "$OUT.tmp"
 fi

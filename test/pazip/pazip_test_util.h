@@ -83,13 +83,21 @@ inline std::string RandomBytes(size_t n, std::mt19937* rng) {
   return s;
 }
 
-// The first `max` stanzas of the machine's Debian package index ("" when
-// there is none), read through lz4cat.
+// The first `max` stanzas of a real Debian package index: the machine's apt
+// list, or the slice bundled in bench/datasets (see CMakeLists.txt).
 inline std::vector<std::string> DebianStanzas(size_t max) {
   std::vector<std::string> out;
   const std::string list = PAZIP_DEBIAN_LIST;
-  if (list.empty()) return out;
-  FILE* f = popen(("lz4cat '" + list + "' 2>/dev/null").c_str(), "r");
+  auto ends_with = [&](const char* ext) {
+    const std::string e(ext);
+    return list.size() >= e.size() &&
+           list.compare(list.size() - e.size(), e.size(), e) == 0;
+  };
+  const char* cat = ends_with(".lz4") ? "lz4cat"
+                    : ends_with(".gz") ? "zcat"
+                    : ends_with(".xz") ? "xzcat"
+                                       : "cat";
+  FILE* f = popen((std::string(cat) + " '" + list + "' 2>/dev/null").c_str(), "r");
   if (f == nullptr) return out;
   std::string cur;
   char line[1 << 16];
