@@ -53,6 +53,10 @@ struct SearchableTableOptions {
   // 1: every section has a checksum; small sections are verified on open.
   // 2: as 1, plus a checksum per value, verified on every read.
   int checksum_level = 1;
+  // Bits per user key of the file's Bloom filter (one cache line per
+  // probe), checked by Get before the key index: an absent key is then
+  // rejected with one hash and one cache line. 0: no filter. Range [0, 32].
+  int filter_bits_per_key = 10;
 
   // Files written to levels below this one use the BlockBasedTable fallback
   // (fast to build, for short-lived upper-level files). 0 = SearchableTable

@@ -32,7 +32,8 @@ Status MetaSection::DecodeFrom(std::string_view in) {
   SCTABLE_RETURN_IF_ERROR(c.ReadVarint32("sctable.meta version", &version));
   if (version > kSearchableTableFormatVersion || version == 0) {
     return Status::NotSupported("sctable.meta: layout version " +
-                                std::to_string(version) + " (this build reads 1)");
+                                std::to_string(version) + " (this build reads 1 to " +
+                                std::to_string(kSearchableTableFormatVersion) + ")");
   }
   SCTABLE_RETURN_IF_ERROR(c.ReadU8("sctable.meta checksum_level", &checksum_level));
   uint64_t count = 0;

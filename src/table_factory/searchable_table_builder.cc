@@ -14,6 +14,7 @@
 #include "rocksdb/slice_transform.h"
 #include "table/format.h"
 #include "table/meta_blocks.h"
+#include "table_factory/key_filter.h"
 #include "table_factory/key_index.h"
 #include "table_factory/meta_section.h"
 #include "table_factory/status_util.h"
@@ -193,6 +194,12 @@ rocksdb::Status SearchableTableBuilder::Finish() {
     keys.emplace_back(keys_.data() + start, end - start);
     start = end;
   }
+  std::string filter_image;
+  if (options_.filter_bits_per_key > 0 && !keys.empty()) {
+    KeyFilterBuilder filter(options_.filter_bits_per_key);
+    for (std::string_view k : keys) filter.AddKey(k);
+    filter.Finish(&filter_image);
+  }
   std::string key_image;
   Status s = KeyIndexBuilder::Build(keys, options_.index_nest_level, &key_image);
   if (!s.ok()) return status_ = ToRocksStatus(s, "building key index");
@@ -224,7 +231,8 @@ rocksdb::Status SearchableTableBuilder::Finish() {
   PutVarint64(&range_del_image, num_range_dels_);
   range_del_image += range_dels_;
 
-  // Sections, in file order: values, keys, versions, range deletions.
+  // Sections, in file order: values, keys, versions, range deletions, and
+  // the filter if there is one.
   MetaSection meta;
   meta.checksum_level = static_cast<uint8_t>(options_.checksum_level);
   rocksdb::MetaIndexBuilder metaindex;
@@ -234,9 +242,11 @@ rocksdb::Status SearchableTableBuilder::Finish() {
   } items[] = {{kValuesSectionName, &value_image},
                {kKeysSectionName, &key_image},
                {kVersionsSectionName, &version_image},
-               {kRangeDelSectionName, &range_del_image}};
+               {kRangeDelSectionName, &range_del_image},
+               {kFilterSectionName, &filter_image}};
   const uint64_t data_begin = offset_;
   for (const Item& item : items) {
+    if (item.bytes == &filter_image && filter_image.empty()) continue;
     rocksdb::BlockHandle handle;
     rocksdb::Status ws = WriteSection(*item.bytes, &handle);
     if (!ws.ok()) return status_ = ws;
@@ -265,6 +275,7 @@ rocksdb::Status SearchableTableBuilder::Finish() {
   ours[kPropVersionBytes] = std::to_string(version_image.size());
   ours[kPropUserKeys] = std::to_string(key_ends_.size());
   ours[kPropDictBytes] = std::to_string(dict_bytes);
+  ours[kPropFilterBytes] = std::to_string(filter_image.size());
   property_block.Add(ours);
   rocksdb::NotifyCollectTableCollectorsOnFinish(collectors_, info_log_,
                                                 &property_block);

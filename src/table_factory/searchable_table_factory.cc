@@ -65,6 +65,8 @@ const std::unordered_map<std::string, OptionTypeInfo> kOptionTypeInfo = {
      RangedInt(offsetof(SearchableTableOptions, dict_per_mille), 0, 500)},
     {"checksum_level",
      RangedInt(offsetof(SearchableTableOptions, checksum_level), 0, 2)},
+    {"filter_bits_per_key",
+     RangedInt(offsetof(SearchableTableOptions, filter_bits_per_key), 0, 32)},
     {"value_effort",
      RangedInt(offsetof(SearchableTableOptions, value_effort), 0, 1)},
     {"fallback_below_level",
@@ -99,6 +101,9 @@ rocksdb::Status CheckSearchableTableOptions(const SearchableTableOptions& o) {
   }
   if (o.value_effort < 0 || o.value_effort > 1) {
     return OutOfRange("value_effort", o.value_effort, 0, 1);
+  }
+  if (o.filter_bits_per_key < 0 || o.filter_bits_per_key > 32) {
+    return OutOfRange("filter_bits_per_key", o.filter_bits_per_key, 0, 32);
   }
   if (o.checksum_level < 0 || o.checksum_level > 2) {
     return OutOfRange("checksum_level", o.checksum_level, 0, 2);
@@ -156,13 +161,14 @@ std::string SearchableTableFactory::GetPrintableOptions() const {
   std::snprintf(buf, sizeof buf,
                 "  temp_dir: %s\n  index_nest_level: %d\n"
                 "  dict_per_mille: %d\n  value_effort: %d\n"
-                "  checksum_level: %d\n"
+                "  checksum_level: %d\n  filter_bits_per_key: %d\n"
                 "  fallback_below_level: %d\n"
                 "  spool_memory_bytes: %" PRIu64 "\n",
                 options_.temp_dir.empty() ? "(the SST's directory)"
                                           : options_.temp_dir.c_str(),
                 options_.index_nest_level, options_.dict_per_mille,
-                options_.value_effort, options_.checksum_level, options_.fallback_below_level,
+                options_.value_effort, options_.checksum_level,
+                options_.filter_bits_per_key, options_.fallback_below_level,
                 options_.spool_memory_bytes);
   return buf;
 }

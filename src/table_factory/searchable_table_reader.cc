@@ -409,6 +409,21 @@ rocksdb::Status SearchableTableReader::Init(
       }
     }
   }
+  if (const MetaSection::Section* f = meta_.Find(kFilterSectionName)) {
+    // Verified at every checksum level: damage here would hide present keys
+    // rather than return wrong bytes (key_filter.h).
+    std::string_view filter;
+    s = SectionBytes(kFilterSectionName, &filter);
+    if (!s.ok()) return s;
+    if (Checksum64(filter) != f->checksum) {
+      return rocksdb::Status::Corruption(
+          "SearchableTable: checksum mismatch in " +
+          std::string(kFilterSectionName) + " of " + path);
+    }
+    Status fs = filter_.Open(filter);
+    if (!fs.ok()) return ToRocksStatus(fs, path + ": filter");
+    has_filter_ = true;
+  }
   Status ks = keys_.Open(keys);
   if (!ks.ok()) return ToRocksStatus(ks, path + ": keys");
   ks = values_.Open(values);
@@ -477,11 +492,18 @@ rocksdb::Status SearchableTableReader::Get(const rocksdb::ReadOptions&,
                                            const Slice& key,
                                            rocksdb::GetContext* get_context,
                                            const rocksdb::SliceTransform*,
-                                           bool) {
+                                           bool skip_filters) {
   Acquire();
   rocksdb::ParsedInternalKey lookup;
   rocksdb::Status s = rocksdb::ParseInternalKey(key, &lookup, false);
   if (!s.ok()) return s;
+  // RocksDB skips filters where they rarely pay (optimize_filters_for_hits
+  // on the last level); the key index is exact either way.
+  if (has_filter_ && !skip_filters &&
+      !filter_.MayContain(std::string_view(lookup.user_key.data(),
+                                           lookup.user_key.size()))) {
+    return rocksdb::Status::OK();
+  }
   uint64_t id;
   if (!keys_.Find(std::string_view(lookup.user_key.data(),
                                    lookup.user_key.size()),

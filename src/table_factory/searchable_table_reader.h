@@ -22,6 +22,7 @@
 #include "table/format.h"
 #include "table/table_builder.h"  // TableReaderOptions
 #include "table/table_reader.h"
+#include "table_factory/key_filter.h"
 #include "table_factory/key_index.h"
 #include "table_factory/meta_section.h"
 #include "table_factory/value_store.h"
@@ -104,6 +105,8 @@ class SearchableTableReader : public rocksdb::TableReader {
   std::shared_ptr<const rocksdb::TableProperties> props_;
   MetaSection meta_;
   KeyIndex keys_;
+  KeyFilter filter_;
+  bool has_filter_ = false;
   ValueStore values_;
   VersionDataReader versions_;
   uint64_t values_offset_ = 0, values_size_ = 0;

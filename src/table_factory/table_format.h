@@ -12,7 +12,8 @@ constexpr uint64_t kSearchableTableMagic = 0x2b9926a3340ae36bull;
 // RocksDB footer format_version (must be >= 1 with a custom magic).
 constexpr uint32_t kFooterFormatVersion = 1;
 // Version of the sctable layout (sctable.meta), independent of the footer's.
-constexpr uint32_t kSearchableTableFormatVersion = 1;
+// 2 added the optional sctable.filter section; 1 files are still read.
+constexpr uint32_t kSearchableTableFormatVersion = 2;
 
 // Metaindex names of the sections.
 constexpr const char* kMetaSectionName = "sctable.meta";
@@ -20,6 +21,7 @@ constexpr const char* kKeysSectionName = "sctable.keys";
 constexpr const char* kValuesSectionName = "sctable.values";
 constexpr const char* kVersionsSectionName = "sctable.versions";
 constexpr const char* kRangeDelSectionName = "sctable.range_del";
+constexpr const char* kFilterSectionName = "sctable.filter";  // optional
 
 // User-collected property names written by the builder.
 constexpr const char* kPropIndexBytes = "sctable.index.bytes";
@@ -27,5 +29,6 @@ constexpr const char* kPropValueBytes = "sctable.values.bytes";
 constexpr const char* kPropVersionBytes = "sctable.versions.bytes";
 constexpr const char* kPropUserKeys = "sctable.user_keys";
 constexpr const char* kPropDictBytes = "sctable.values.dict_bytes";
+constexpr const char* kPropFilterBytes = "sctable.filter.bytes";
 
 }  // namespace sctable

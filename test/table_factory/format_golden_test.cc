@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
+#include "common/checksum.h"
+#include "table_factory/key_filter.h"
 #include "table_factory/meta_section.h"
 #include "table_factory/version_data.h"
 
@@ -84,15 +87,69 @@ TEST(FormatGoldenTest, MetaSectionBytes) {
   m.sections.push_back({"sctable.keys", 10, 20, 0x0102030405060708ull});
   std::string out;
   m.EncodeTo(&out);
-  // version 1, level 1, one section: name, offset 10, size 20, checksum;
+  // version 2, level 1, one section: name, offset 10, size 20, checksum;
   // then XXH3-64 of all of it.
   EXPECT_EQ(Hex(out),
-            "0101010c73637461626c652e6b6579730a140807060504030201917cec54dad311c8");
+            "0201010c73637461626c652e6b6579730a140807060504030201d6a2a1e83633d6cc");
   MetaSection back;
   ASSERT_TRUE(back.DecodeFrom(out).ok());
   ASSERT_EQ(back.sections.size(), 1u);
   EXPECT_EQ(back.sections[0].name, "sctable.keys");
   EXPECT_EQ(back.sections[0].checksum, 0x0102030405060708ull);
+}
+
+// Files of layout version 1 (no filter section) are still read.
+TEST(FormatGoldenTest, MetaSectionVersionOneStillDecodes) {
+  const std::string v1_hex =
+      "0101010c73637461626c652e6b6579730a140807060504030201917cec54dad311c8";
+  std::string v1;
+  for (size_t i = 0; i < v1_hex.size(); i += 2) {
+    v1.push_back(static_cast<char>(std::stoi(v1_hex.substr(i, 2), nullptr, 16)));
+  }
+  MetaSection m;
+  ASSERT_TRUE(m.DecodeFrom(v1).ok());
+  EXPECT_EQ(m.version, 1u);
+  ASSERT_EQ(m.sections.size(), 1u);
+  EXPECT_EQ(m.sections[0].offset, 10u);
+}
+
+TEST(FormatGoldenTest, FilterSectionBytes) {
+  KeyFilterBuilder b(10);
+  for (const char* k : {"apple", "banana", "cherry"}) b.AddKey(k);
+  std::string out;
+  b.Finish(&out);
+  // One line (30 bits round up to 512), 7 probes (round(10 * 0.69)), then
+  // the 64-byte line.
+  EXPECT_EQ(Hex(out).substr(0, 4), "0107");
+  EXPECT_EQ(out.size(), 2u + 64u);
+  EXPECT_EQ(Hex(out.substr(2)), "0000010000000000000000000000001902000000000000100181000000000040000000000420000002a000001000000000000040800000008000002400000000");
+}
+
+// The bits the builder sets are exactly those docs/format.md §Filter section
+// describes, derived here from the spec's formula rather than the builder.
+TEST(FormatGoldenTest, FilterBitsFollowTheSpec) {
+  KeyFilterBuilder b(10);
+  std::vector<std::string> keys;
+  for (int i = 0; i < 1000; ++i) keys.push_back("key" + std::to_string(i));
+  for (const auto& k : keys) b.AddKey(k);
+  std::string out;
+  b.Finish(&out);
+  const uint64_t num_lines = 20;  // ceil(1000 * 10 / 512)
+  ASSERT_EQ(static_cast<uint8_t>(out[0]), num_lines);
+  ASSERT_EQ(static_cast<uint8_t>(out[1]), 7);
+  ASSERT_EQ(out.size(), 2 + num_lines * 64);
+  std::string expect(num_lines * 64, '\0');
+  for (const auto& k : keys) {
+    const uint64_t h = Checksum64(k);
+    const uint64_t line = ((h >> 32) * num_lines) >> 32;
+    uint32_t g = static_cast<uint32_t>(h);
+    for (int i = 0; i < 7; ++i) {
+      const uint32_t bit = g >> 23;
+      expect[line * 64 + bit / 8] |= static_cast<char>(1u << (bit % 8));
+      g *= 0x9e3779b9u;
+    }
+  }
+  EXPECT_EQ(Hex(out.substr(2)), Hex(expect));
 }
 
 }  // namespace

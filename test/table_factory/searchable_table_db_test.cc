@@ -444,6 +444,57 @@ TEST(SearchableTableOptionsTest, OptionsStringResolvesAndPrints) {
   EXPECT_NE(printed.find("index_nest_level: 3"), std::string::npos) << printed;
 }
 
+// The filter answers for absent keys only: with it, without it, and with
+// RocksDB skipping it on the last level (optimize_filters_for_hits), every
+// Get answers the same; files say how many bytes it took.
+TEST(SearchableTableFilterTest, SameAnswersWithAndWithoutFilter) {
+  for (int bits : {0, 1, 10}) {
+    for (bool skip_last : {false, true}) {
+      SCOPED_TRACE("filter_bits_per_key=" + std::to_string(bits) +
+                   (skip_last ? " optimize_filters_for_hits" : ""));
+      SearchableTableOptions so;
+      so.filter_bits_per_key = bits;
+      rocksdb::Options o;
+      o.create_if_missing = true;
+      o.optimize_filters_for_hits = skip_last;
+      o.table_factory.reset(NewSearchableTableFactory(so));
+      test::TempDir d("filter");
+      rocksdb::DB* raw = nullptr;
+      ASSERT_TRUE(rocksdb::DB::Open(o, d.path(), &raw).ok());
+      std::unique_ptr<rocksdb::DB> db(raw);
+      for (int i = 0; i < 3000; i += 2) {
+        ASSERT_TRUE(db->Put({}, "k" + std::to_string(i), std::to_string(i)).ok());
+      }
+      ASSERT_TRUE(db->Flush({}).ok());
+      rocksdb::CompactRangeOptions c;
+      c.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+      ASSERT_TRUE(db->CompactRange(c, nullptr, nullptr).ok());
+      rocksdb::TablePropertiesCollection props;
+      ASSERT_TRUE(db->GetPropertiesOfAllTables(&props).ok());
+      ASSERT_FALSE(props.empty());
+      for (auto& [name, p] : props) {
+        const auto it = p->user_collected_properties.find("sctable.filter.bytes");
+        ASSERT_NE(it, p->user_collected_properties.end()) << name;
+        if (bits == 0) {
+          EXPECT_EQ(it->second, "0");
+        } else {  // 1500 keys: ceil(1500 * bits / 512) lines + 2 header bytes
+          EXPECT_EQ(std::stoull(it->second), 2 + 64 * ((1500 * bits + 511) / 512));
+        }
+      }
+      for (int i = 0; i < 3000; ++i) {
+        std::string v;
+        rocksdb::Status s = db->Get({}, "k" + std::to_string(i), &v);
+        if (i % 2 == 0) {
+          ASSERT_TRUE(s.ok()) << i << " " << s.ToString();
+          EXPECT_EQ(v, std::to_string(i));
+        } else {
+          EXPECT_TRUE(s.IsNotFound()) << i << " " << s.ToString();
+        }
+      }
+    }
+  }
+}
+
 TEST(SearchableTableOptionsTest, BadValueIsInvalidArgumentNamingTheOption) {
   rocksdb::ConfigOptions cfg;
   rocksdb::ColumnFamilyOptions base, out;
@@ -451,6 +502,10 @@ TEST(SearchableTableOptionsTest, BadValueIsInvalidArgumentNamingTheOption) {
       cfg, base, "table_factory={id=SearchableTable;checksum_level=7}", &out);
   EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
   EXPECT_NE(s.ToString().find("checksum_level"), std::string::npos) << s.ToString();
+  s = rocksdb::GetColumnFamilyOptionsFromString(
+      cfg, base, "table_factory={id=SearchableTable;filter_bits_per_key=33}", &out);
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_NE(s.ToString().find("filter_bits_per_key"), std::string::npos) << s.ToString();
 
   SearchableTableOptions bad;
   bad.index_nest_level = 99;
