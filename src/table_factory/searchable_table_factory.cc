@@ -3,9 +3,11 @@
 #include <cassert>
 #include <cerrno>
 #include <cinttypes>
+#include <cstddef>
 #include <cstdlib>
 #include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include "logging/logging.h"
 #include "rocksdb/comparator.h"
@@ -55,27 +57,40 @@ OptionTypeInfo RangedInt(int offset, int lo, int hi) {
       });
 }
 
-const std::unordered_map<std::string, OptionTypeInfo> kOptionTypeInfo = {
-    {"temp_dir",
-     {offsetof(SearchableTableOptions, temp_dir), OptionType::kString,
-      OptionVerificationType::kNormal, OptionTypeFlags::kNone}},
-    {"index_nest_level",
-     RangedInt(offsetof(SearchableTableOptions, index_nest_level), 0, 8)},
-    {"dict_per_mille",
-     RangedInt(offsetof(SearchableTableOptions, dict_per_mille), 0, 500)},
-    {"checksum_level",
-     RangedInt(offsetof(SearchableTableOptions, checksum_level), 0, 2)},
-    {"filter_bits_per_key",
-     RangedInt(offsetof(SearchableTableOptions, filter_bits_per_key), 0, 32)},
-    {"value_effort",
-     RangedInt(offsetof(SearchableTableOptions, value_effort), 0, 1)},
-    {"fallback_below_level",
-     RangedInt(offsetof(SearchableTableOptions, fallback_below_level), 0, 64)},
-    {"spool_memory_bytes",
-     {offsetof(SearchableTableOptions, spool_memory_bytes),
-      OptionType::kUInt64T, OptionVerificationType::kNormal,
-      OptionTypeFlags::kNone}},
+// The int options and their ranges: one table for the options-string parser
+// and for CheckSearchableTableOptions.
+struct IntOption {
+  const char* name;
+  size_t offset;
+  int lo, hi;
 };
+constexpr IntOption kIntOptions[] = {
+    {"index_nest_level", offsetof(SearchableTableOptions, index_nest_level), 0, 8},
+    {"dict_per_mille", offsetof(SearchableTableOptions, dict_per_mille), 0, 500},
+    {"value_effort", offsetof(SearchableTableOptions, value_effort), 0, 1},
+    {"filter_bits_per_key", offsetof(SearchableTableOptions, filter_bits_per_key), 0, 32},
+    {"checksum_level", offsetof(SearchableTableOptions, checksum_level), 0, 2},
+    {"fallback_below_level", offsetof(SearchableTableOptions, fallback_below_level), 0, 64},
+};
+
+std::unordered_map<std::string, OptionTypeInfo> MakeOptionTypeInfo() {
+  std::unordered_map<std::string, OptionTypeInfo> m = {
+      {"temp_dir",
+       {offsetof(SearchableTableOptions, temp_dir), OptionType::kString,
+        OptionVerificationType::kNormal, OptionTypeFlags::kNone}},
+      {"spool_memory_bytes",
+       {offsetof(SearchableTableOptions, spool_memory_bytes),
+        OptionType::kUInt64T, OptionVerificationType::kNormal,
+        OptionTypeFlags::kNone}},
+  };
+  for (const IntOption& o : kIntOptions) {
+    m.emplace(o.name, RangedInt(static_cast<int>(o.offset), o.lo, o.hi));
+  }
+  return m;
+}
+
+const std::unordered_map<std::string, OptionTypeInfo> kOptionTypeInfo =
+    MakeOptionTypeInfo();
 
 rocksdb::Status OutOfRange(const std::string& name, int64_t value, int64_t lo,
                            int64_t hi) {
@@ -93,23 +108,10 @@ bool IsBytewise(const rocksdb::Comparator* c) {
 }  // namespace
 
 rocksdb::Status CheckSearchableTableOptions(const SearchableTableOptions& o) {
-  if (o.index_nest_level < 0 || o.index_nest_level > 8) {
-    return OutOfRange("index_nest_level", o.index_nest_level, 0, 8);
-  }
-  if (o.dict_per_mille < 0 || o.dict_per_mille > 500) {
-    return OutOfRange("dict_per_mille", o.dict_per_mille, 0, 500);
-  }
-  if (o.value_effort < 0 || o.value_effort > 1) {
-    return OutOfRange("value_effort", o.value_effort, 0, 1);
-  }
-  if (o.filter_bits_per_key < 0 || o.filter_bits_per_key > 32) {
-    return OutOfRange("filter_bits_per_key", o.filter_bits_per_key, 0, 32);
-  }
-  if (o.checksum_level < 0 || o.checksum_level > 2) {
-    return OutOfRange("checksum_level", o.checksum_level, 0, 2);
-  }
-  if (o.fallback_below_level < 0 || o.fallback_below_level > 64) {
-    return OutOfRange("fallback_below_level", o.fallback_below_level, 0, 64);
+  for (const IntOption& opt : kIntOptions) {
+    const int v = *reinterpret_cast<const int*>(
+        reinterpret_cast<const char*>(&o) + opt.offset);
+    if (v < opt.lo || v > opt.hi) return OutOfRange(opt.name, v, opt.lo, opt.hi);
   }
   if (o.spool_memory_bytes < (1u << 20) ||
       o.spool_memory_bytes > (uint64_t{4} << 30)) {
