@@ -59,9 +59,13 @@ struct SearchableTableOptions {
   int filter_bits_per_key = 10;
 
   // Files written to levels below this one use the BlockBasedTable fallback
-  // (fast to build, for short-lived upper-level files). 0 = SearchableTable
-  // everywhere. Flushes are level 0.
-  int fallback_below_level = 0;
+  // (fast to build, for short-lived upper-level files): with level-style
+  // compaction only, and never for a bottommost file. 0 = SearchableTable
+  // everywhere. Flushes are level 0. The default, 1, writes flushes as
+  // BlockBasedTable: L0 files live until the next L0->L1 compaction, and
+  // building PA-Zip for them halved db_bench fillrandom throughput
+  // (docs/design.md, "Choosing fallback_below_level").
+  int fallback_below_level = 1;
 
   // Bytes of values the builder keeps in memory before spooling them to a
   // temporary file. Range [1 MiB, 4 GiB].

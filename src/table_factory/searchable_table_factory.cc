@@ -211,7 +211,11 @@ rocksdb::TableBuilder* SearchableTableFactory::NewTableBuilder(
     }
     return block_based_->NewTableBuilder(tbo, file);
   }
-  if (tbo.level_at_creation >= 0 &&
+  // Only level-style compaction has short-lived upper levels; a file that
+  // is bottommost stays, so it is ours whatever its level. SstFileWriter's
+  // files (level -1) are ours too.
+  if (tbo.ioptions.compaction_style == rocksdb::kCompactionStyleLevel &&
+      !tbo.is_bottommost && tbo.level_at_creation >= 0 &&
       tbo.level_at_creation < options_.fallback_below_level) {
     return block_based_->NewTableBuilder(tbo, file);
   }

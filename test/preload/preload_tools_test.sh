@@ -117,8 +117,11 @@ summarize() {
 step "db_bench stock BlockBasedTable ($NUM keys)"
 "$DB_BENCH" --db="$WORK/stock_db" "${BENCH_FLAGS[@]}" > bench_stock.log 2>&1 ||
   { show bench_stock.log; fail "stock db_bench failed"; }
-step "db_bench under the preload, SCTABLE_ENABLE=1 SCTABLE_LOG=1"
-LD_PRELOAD=$PRELOAD SCTABLE_ENABLE=1 SCTABLE_LOG=1 \
+# fallback_below_level=0: every file, flushes included, is SearchableTable
+# (the default writes flushes as BlockBasedTable), so every operation above
+# goes through our format.
+step "db_bench under the preload, SCTABLE_ENABLE=1 SCTABLE_LOG=1 fallback_below_level=0"
+LD_PRELOAD=$PRELOAD SCTABLE_ENABLE=1 SCTABLE_LOG=1 SCTABLE_OPTIONS=fallback_below_level=0 \
   "$DB_BENCH" --db="$WORK/sc_db" "${BENCH_FLAGS[@]}" > bench_preload.log 2>&1 ||
   { show bench_preload.log; fail "db_bench under the preload failed"; }
 summarize bench_stock.log > summary_stock.txt
@@ -207,7 +210,8 @@ diff reread_stock.txt reread_preload.txt > reread.diff ||
 sed 's/^/   /' reread_preload.txt
 # (Not on sc_db: RepairDB puts every file in L0, and the debug checks of
 # Debian's librocksdb reject that DB's overlapping seqno ranges, stock too.)
-LD_PRELOAD=$PRELOAD SCTABLE_ENABLE=1 "$DB_BENCH" --db="$WORK/repair_db" \
+LD_PRELOAD=$PRELOAD SCTABLE_ENABLE=1 SCTABLE_OPTIONS=fallback_below_level=0 \
+  "$DB_BENCH" --db="$WORK/repair_db" \
   --benchmarks=fillrandom,deleterandom --num=20000 --seed=11 \
   --write_buffer_size=131072 --disable_auto_compactions=1 > repair_fill.log 2>&1 ||
   { show repair_fill.log; fail "db_bench for the repair DB failed"; }
@@ -258,7 +262,10 @@ grep -q 'Unsupported table magic number' verify_stock.txt ||
 # --- 5. the C API -----------------------------------------------------------
 step "C API program under the preload"
 mkdir -p capi
-LD_PRELOAD=$PRELOAD SCTABLE_ENABLE=1 "$CAPI" "$WORK/capi" > capi.txt 2>&1 ||
+# fallback_below_level=0: the program's flushed files show by their magic
+# that each open mode was switched.
+LD_PRELOAD=$PRELOAD SCTABLE_ENABLE=1 SCTABLE_OPTIONS=fallback_below_level=0 \
+  "$CAPI" "$WORK/capi" > capi.txt 2>&1 ||
   { show capi.txt; fail "the C API program failed under the preload"; }
 sed 's/^/   /' capi.txt
 grep -q '^capi_check: OK$' capi.txt || fail "the C API program did not finish"

@@ -228,6 +228,7 @@ TEST(PreloadConfigTest, DbWithSearchableFilesIsSwitchedWithItsSavedOptions) {
   test::TempDir dir("preload_detect");
   SearchableTableOptions so;
   so.checksum_level = 2;
+  so.fallback_below_level = 0;  // the flushed file must be ours
   WriteDb(dir.path(), NewSearchableTableFactory(so));
 
   Config c = ParseConfig(nullptr, nullptr, nullptr, nullptr);

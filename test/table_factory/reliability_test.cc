@@ -25,6 +25,7 @@ TEST(ReliabilityTest, UnusableTempDirFailsFlushThenResumes) {
   o.create_if_missing = true;
   SearchableTableOptions so;
   so.temp_dir = spool_dir;            // does not exist yet
+  so.fallback_below_level = 0;        // flushes build SearchableTable
   so.spool_memory_bytes = 1 << 20;    // values beyond 1 MiB go to the spool
   o.table_factory.reset(NewSearchableTableFactory(so));
   o.write_buffer_size = 64 << 20;
