@@ -40,7 +40,7 @@ if [ "$MODE" = quick ]; then
   DB_NUM=200000 DB_READS=50000
 else
   SLICE_NAMES=0 SLICE_STANZAS=0 SLICE_REPOS=0   # 0 = the whole set
-  CO_FLAGS=(--queries 500000 --reps 3)
+  CO_FLAGS=(--queries 1000000 --reps 3)
   PZ_FLAGS=(--reads 200000 --reps 3)
   TC_FLAGS=(--gets 200000 --seeks 50000 --budget-fractions 0.25,0.5,1,2,4 --budget-gets 20000)
   DB_NUM=4000000 DB_READS=1000000

@@ -370,6 +370,13 @@ bool CoIndexCursor::Push(uint32_t node, uint32_t begin, uint32_t end,
     Corrupt("louds");
     return false;
   }
+  // One frame per depth: a trie of L levels has frames at depths 0..L-1.
+  // A damaged LOUDS can describe a deeper path (node ids still increase, so
+  // it ends), and RankOfTop indexes the level table by depth.
+  if (frames_.size() >= index_->level_starts_.size() - 1) {
+    Corrupt("deeper than the level table");
+    return false;
+  }
   frames_.push_back({node, begin, end, static_cast<uint32_t>(key_.size()),
                      static_cast<uint32_t>(run)});
   key_.push_back(static_cast<char>(index_->tries_[0].labels[node]));
