@@ -529,7 +529,10 @@ void CoIndexCursor::Seek(std::string_view target) {
     }
     break;
   }
-  if (valid_) id_ = RankOfTop();
+  if (valid_) {
+    id_ = RankOfTop();
+    if (id_ >= index_->num_keys_) Corrupt("rank beyond the last key");
+  }
 }
 
 void CoIndexCursor::SeekForPrev(std::string_view target) {
