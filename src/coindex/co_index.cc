@@ -486,9 +486,7 @@ void CoIndexCursor::Seek(std::string_view target) {
   const auto& tr = index_->tries_[0];
   const auto* k = reinterpret_cast<const unsigned char*>(target.data());
   size_t pos = 0;
-  const size_t levels = index_->level_starts_.size() - 1;
   for (;;) {
-    if (frames_.size() > levels) return Corrupt("deeper than the level table");
     uint32_t v = frames_.back().node;
     if (pos == target.size()) {
       DescendLeftmost();
@@ -549,9 +547,7 @@ void CoIndexCursor::SeekToId(uint64_t id) {
   Reset();
   if (id >= index_->num_keys_) return;
   const auto& tr = index_->tries_[0];
-  const size_t levels = index_->level_starts_.size() - 1;
   for (;;) {
-    if (frames_.size() > levels) return Corrupt("deeper than the level table");
     uint32_t v = frames_.back().node;
     uint64_t base = RankOfTop();
     if (tr.term.Get(v) && base == id) {
