@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "common/checksum.h"
+#include "common/huge_pages.h"
 
 namespace sctable {
 namespace pazip {
@@ -28,10 +29,15 @@ inline uint64_t SplitMix(uint64_t* s) {
 // Dictionary matches shorter than kGram bytes are not searched: they would
 // rarely pay for their token. A gram is the first kGram bytes of a string,
 // read as a little-endian integer.
+// (Two loads, not one 6-byte memcpy into a zeroed word: that compiles to
+// two stores and a wider load, which stalls on store forwarding.)
 inline uint64_t Gram(const uint8_t* p) {
-  uint64_t v = 0;
-  std::memcpy(&v, p, kGram);
-  return v;
+  static_assert(kGram == 6, "Gram reads 4 + 2 bytes");
+  uint32_t lo;
+  uint16_t hi;
+  std::memcpy(&lo, p, 4);
+  std::memcpy(&hi, p + 4, 2);
+  return lo | static_cast<uint64_t>(hi) << 32;
 }
 inline uint64_t GramHash(uint64_t gram) {
   const uint64_t h = (gram ^ (gram >> 29)) * 0x9E3779B97F4A7C15ull;
@@ -116,57 +122,70 @@ DictMatcher::DictMatcher(std::string_view dict) : dict_(dict) {
   const auto* t = reinterpret_cast<const uint8_t*>(dict.data());
   const int32_t n = static_cast<int32_t>(dict.size());
   if (n == 0) return;
+  // The suffix array and the slot table are read at random, once per parse
+  // position: huge pages spare most of those reads a TLB miss.
+  sa_.reserve(n);
+  AdviseHugePages(sa_.data(), static_cast<size_t>(n) * sizeof(int32_t));
   sa_.resize(n);
   divsufsort(t, sa_.data(), n);
   // Groups: maximal SA intervals whose suffixes share their first kGram
   // bytes (suffixes shorter than kGram belong to none).
+  std::vector<Slot> groups;
   uint64_t prev = ~0ull;
   for (int32_t i = 0; i < n; ++i) {
     const int32_t s = sa_[i];
     if (s + static_cast<int32_t>(kGram) > n) continue;
     const uint64_t g = Gram(t + s);
-    if (g != prev) {
-      group_lo_.push_back(i);
-      group_hi_.push_back(i + 1);
+    if (g != prev || groups.empty()) {
+      groups.push_back(Slot{g, static_cast<uint32_t>(i),
+                            static_cast<uint32_t>(i + 1)});
       prev = g;
     } else {
-      group_hi_.back() = i + 1;
+      groups.back().hi = static_cast<uint32_t>(i + 1);
     }
   }
-  const uint64_t groups = group_lo_.size();
+  const uint64_t num_groups = groups.size();
   // A blocked Bloom filter (two bits in one word) of about 8 bits per group,
   // at most 512 KiB so it stays in L2: most positions of text that is not
   // in the dictionary (hashes, numbers) are rejected without a cache miss.
   unsigned fbits = 12;
-  while (fbits < 22 && (1ull << fbits) < groups * 8) ++fbits;
+  while (fbits < 22 && (1ull << fbits) < num_groups * 8) ++fbits;
   filter_bits_ = fbits;
   filter_.assign((1ull << fbits) / 64, 0);
   unsigned bits = 4;
-  while ((1ull << bits) < groups + groups / 2) ++bits;
+  while ((1ull << bits) < num_groups + num_groups / 2) ++bits;
   table_bits_ = bits;
-  table_.assign(1ull << bits, 0);
+  table_.reserve(1ull << bits);
+  AdviseHugePages(table_.data(), (1ull << bits) * sizeof(Slot));
+  table_.assign(1ull << bits, Slot{0, 0, 0});
   const uint64_t mask = (1ull << bits) - 1;
-  for (uint64_t g = 0; g < groups; ++g) {
-    const uint64_t h = GramHash(Gram(t + sa_[group_lo_[g]]));
+  for (const Slot& g : groups) {
+    const uint64_t h = GramHash(g.gram);
     uint64_t slot = h >> (64 - bits);
-    while (table_[slot] != 0) slot = (slot + 1) & mask;
+    while (table_[slot].hi != 0) slot = (slot + 1) & mask;
     filter_[(h >> (64 - filter_bits_)) >> 6] |= FilterMask(h);
-    table_[slot] = (static_cast<uint64_t>(static_cast<uint32_t>(h)) << 32) |
-                   static_cast<uint32_t>(g + 1);
+    table_[slot] = g;
   }
 }
 
 DictMatcher::~DictMatcher() = default;
 
 uint64_t DictMatcher::memory_bytes() const {
-  return dict_.size() + sa_.size() * 4 + table_.size() * 8 +
-         group_lo_.size() * 8 + filter_.size() * 8;
+  return dict_.size() + sa_.size() * 4 + table_.size() * sizeof(Slot) +
+         filter_.size() * 8;
+}
+
+void DictMatcher::Prefetch(const uint8_t* p) const {
+  if (table_.empty()) return;
+  const uint64_t h = GramHash(Gram(p));
+  __builtin_prefetch(&filter_[(h >> (64 - filter_bits_)) >> 6]);
+  __builtin_prefetch(&table_[h >> (64 - table_bits_)]);
 }
 
 uint64_t DictMatcher::Find(const uint8_t* p, uint64_t n, uint64_t prefer,
                            uint64_t* offset, Frontier* frontier) const {
   if (frontier != nullptr) frontier->n = 0;
-  if (n < kGram || sa_.empty()) return 0;
+  if (n < kGram || table_.empty()) return 0;
   const auto* t = reinterpret_cast<const uint8_t*>(dict_.data());
   const uint64_t dn = dict_.size();
   // The k-gram table gives the SA interval of suffixes starting with p's
@@ -178,16 +197,13 @@ uint64_t DictMatcher::Find(const uint8_t* p, uint64_t n, uint64_t prefer,
       FilterMask(h)) {
     return 0;
   }
-  const uint32_t tag = static_cast<uint32_t>(h);
   uint64_t lo = 0, hi = 0;
   for (uint64_t slot = h >> (64 - table_bits_);; slot = (slot + 1) & mask) {
-    const uint64_t e = table_[slot];
-    if (e == 0) return 0;
-    if (static_cast<uint32_t>(e >> 32) != tag) continue;
-    const uint64_t g = static_cast<uint32_t>(e) - 1;
-    if (Gram(t + sa_[group_lo_[g]]) != gram) continue;
-    lo = group_lo_[g];
-    hi = group_hi_[g];
+    const Slot& e = table_[slot];
+    if (e.hi == 0) return 0;
+    if (e.gram != gram) continue;
+    lo = e.lo;
+    hi = e.hi;
     break;
   }
   // Binary search for p's insertion point among the bucket's suffixes with

@@ -146,6 +146,11 @@ void RecordEncoder::ParseSegment(const uint8_t* base, uint64_t n, uint64_t s,
   for (uint64_t k = 0; k < w; ++k) {
     const Node cur = nodes_[k];
     const uint64_t i = s + k;
+    // The dictionary lookup of a later position is a chain of cache misses
+    // known from the bytes alone: start it now.
+    if (matcher_ != nullptr && i + kPrefetchAhead + 6 <= e) {
+      matcher_->Prefetch(base + i + kPrefetchAhead);
+    }
     // Literal.
     {
       const int64_t c = cur.cost + pr.Lit(i ? base[i - 1] : 0, base[i]) +

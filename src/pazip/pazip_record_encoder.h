@@ -108,6 +108,8 @@ class RecordEncoder {
   static constexpr unsigned kHitShift = 6;
 
   static constexpr uint64_t kSegment = 1 << 16;
+  // How many positions ahead of the parse DictMatcher::Prefetch runs.
+  static constexpr uint64_t kPrefetchAhead = 4;
   static constexpr uint64_t kSufficientLen = 128;
   static constexpr uint64_t kFastSufficientLen = 16;
 

@@ -1,9 +1,12 @@
 // Unit tests of the PA-Zip parts: Huffman code construction and validation,
-// the offsets section, the record decoder on hand-made records, and golden
-// bytes that pin the format.
+// the offsets section, the record decoder on hand-made records, the
+// dictionary matcher against brute force, and golden bytes that pin the
+// format.
 #include <cstring>
+#include <random>
 
 #include "common/checksum.h"
+#include "pazip/pazip_dictionary_builder.h"
 #include "pazip/pazip_huffman.h"
 #include "pazip/pazip_record_decoder.h"
 #include "pazip_test_util.h"
@@ -153,6 +156,85 @@ TEST(PazipRecordDecoderTest, DecodesHandMadeRecord) {
   bad_tables[7] = kLitContexts;  // literal context out of range
   EXPECT_TRUE(BuildCodeTables(reinterpret_cast<const uint8_t*>(bad_tables.data()),
                               &tables).IsCorruption());
+}
+
+// Longest prefix of q occurring anywhere in dict, by brute force.
+uint64_t BruteLongest(const std::string& dict, const std::string& q) {
+  uint64_t best = 0;
+  for (size_t s = 0; s < dict.size(); ++s) {
+    uint64_t l = 0;
+    while (l < q.size() && s + l < dict.size() && dict[s + l] == q[l]) ++l;
+    best = std::max(best, l);
+  }
+  return best;
+}
+
+TEST(PazipDictMatcherTest, FindsTheLongestMatchLikeBruteForce) {
+  std::mt19937_64 rng(7);
+  // Few distinct bytes and repeated phrases: large suffix-array groups,
+  // long matches, and matches that run into the dictionary's end.
+  std::string dict;
+  const char* phrases[] = {"Package: ", "Version: 1.", "Depends: libc6", "\n", "aaaaaaaaaaaa"};
+  while (dict.size() < 6000) {
+    if (rng() % 3 == 0) {
+      dict += phrases[rng() % 5];
+    } else {
+      dict.push_back(static_cast<char>("abc\0\xff"[rng() % 5]));
+    }
+  }
+  DictMatcher m(dict);
+  for (int iter = 0; iter < 3000; ++iter) {
+    std::string q;
+    if (iter % 3 == 0) {  // random bytes from the same alphabet
+      for (int k = 0; k < 20; ++k) q.push_back(static_cast<char>("abc\0\xff"[rng() % 5]));
+    } else {  // a dictionary substring, maybe mutated or cut at the end
+      const size_t s = rng() % dict.size();
+      q = dict.substr(s, 1 + rng() % 40);
+      if (iter % 3 == 1 && q.size() > 8) q[6 + rng() % (q.size() - 6)] ^= 1;
+    }
+    const auto* p = reinterpret_cast<const uint8_t*>(q.data());
+    if (q.size() >= 6) m.Prefetch(p);
+    const uint64_t want = BruteLongest(dict, q);
+    uint64_t off = ~0ull;
+    DictMatcher::Frontier fr;
+    const uint64_t got = m.Find(p, q.size(), rng() % dict.size(), &off, &fr);
+    if (want < 6) {
+      EXPECT_EQ(got, 0u) << iter;
+      continue;
+    }
+    ASSERT_EQ(got, want) << iter;
+    ASSERT_LE(off + got, dict.size());
+    EXPECT_EQ(dict.compare(off, got, q, 0, got), 0) << iter;
+    // Frontier: real matches, length descending, each offset below all
+    // longer ones', the first as long as the longest.
+    ASSERT_GE(fr.n, 1u);
+    EXPECT_EQ(fr.len[0], want);
+    for (unsigned j = 0; j < fr.n; ++j) {
+      EXPECT_EQ(dict.compare(fr.off[j], fr.len[j], q, 0, fr.len[j]), 0);
+      if (j) {
+        EXPECT_LT(fr.len[j], fr.len[j - 1]);
+        EXPECT_LT(fr.off[j], fr.off[j - 1]);
+      }
+    }
+    // Without a frontier the answer is the same length.
+    uint64_t off2 = ~0ull;
+    EXPECT_EQ(m.Find(p, q.size(), 0, &off2), want);
+  }
+}
+
+TEST(PazipDictMatcherTest, TinyAndEmptyDictionariesFindNothing) {
+  const std::string q = "abcdefgh";
+  const auto* p = reinterpret_cast<const uint8_t*>(q.data());
+  uint64_t off = 0;
+  for (const char* d : {"", "abcde"}) {
+    const std::string dict(d);
+    DictMatcher m(dict);
+    m.Prefetch(p);
+    EXPECT_EQ(m.Find(p, q.size(), 0, &off), 0u);
+  }
+  DictMatcher exact("abcdef");
+  EXPECT_EQ(exact.Find(p, q.size(), 0, &off), 6u);
+  EXPECT_EQ(off, 0u);
 }
 
 // Pins the format: a change in the bytes written for this input must be a
