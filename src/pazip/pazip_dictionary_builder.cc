@@ -39,6 +39,18 @@ inline uint64_t Gram(const uint8_t* p) {
   std::memcpy(&hi, p + 4, 2);
   return lo | static_cast<uint64_t>(hi) << 32;
 }
+// The up to 4 bytes of p[0, n) as a big-endian integer, zero-padded: its
+// order is the bytewise order of the (padded) strings.
+inline uint32_t Next4(const uint8_t* p, uint64_t n) {
+  if (n >= 4) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return __builtin_bswap32(v);
+  }
+  uint32_t v = 0;
+  for (uint64_t k = 0; k < 4; ++k) v = v << 8 | (k < n ? p[k] : 0);
+  return v;
+}
 inline uint64_t GramHash(uint64_t gram) {
   const uint64_t h = (gram ^ (gram >> 29)) * 0x9E3779B97F4A7C15ull;
   return h ^ (h >> 32);
@@ -124,16 +136,23 @@ DictMatcher::DictMatcher(std::string_view dict) : dict_(dict) {
   if (n == 0) return;
   // The suffix array and the slot table are read at random, once per parse
   // position: huge pages spare most of those reads a TLB miss.
-  sa_.reserve(n);
-  AdviseHugePages(sa_.data(), static_cast<size_t>(n) * sizeof(int32_t));
-  sa_.resize(n);
-  divsufsort(t, sa_.data(), n);
+  {
+    std::vector<int32_t> sa(n);
+    divsufsort(t, sa.data(), n);
+    sa_.reserve(n);
+    AdviseHugePages(sa_.data(), static_cast<size_t>(n) * sizeof(SaEntry));
+    for (int32_t s : sa) {
+      const int32_t after = s + static_cast<int32_t>(kGram);  // <= n + kGram
+      sa_.push_back(SaEntry{
+          s, after <= n ? Next4(t + after, static_cast<uint64_t>(n - after)) : 0});
+    }
+  }
   // Groups: maximal SA intervals whose suffixes share their first kGram
   // bytes (suffixes shorter than kGram belong to none).
   std::vector<Slot> groups;
   uint64_t prev = ~0ull;
   for (int32_t i = 0; i < n; ++i) {
-    const int32_t s = sa_[i];
+    const int32_t s = sa_[i].pos;
     if (s + static_cast<int32_t>(kGram) > n) continue;
     const uint64_t g = Gram(t + s);
     if (g != prev || groups.empty()) {
@@ -171,7 +190,8 @@ DictMatcher::DictMatcher(std::string_view dict) : dict_(dict) {
 DictMatcher::~DictMatcher() = default;
 
 uint64_t DictMatcher::memory_bytes() const {
-  return dict_.size() + sa_.size() * 4 + table_.size() * sizeof(Slot) +
+  return dict_.size() + sa_.size() * sizeof(SaEntry) +
+         table_.size() * sizeof(Slot) +
          filter_.size() * 8;
 }
 
@@ -209,8 +229,7 @@ uint64_t DictMatcher::Find(const uint8_t* p, uint64_t n, uint64_t prefer,
   // Binary search for p's insertion point among the bucket's suffixes with
   // whole-string comparisons (skipping the prefix both bounds share, as in
   // Manber-Myers); the longest match is next to the insertion point.
-  auto lcp_from = [&](uint64_t i, uint64_t from) -> uint64_t {
-    const uint64_t s = static_cast<uint64_t>(sa_[i]);
+  auto lcp_from = [&](uint64_t s, uint64_t from) -> uint64_t {
     const uint64_t max = std::min(n, dn - s);
     uint64_t l = from < max ? from : max;
     while (l + 8 <= max) {  // 8 bytes at a time: matches can be KiB long
@@ -223,18 +242,42 @@ uint64_t DictMatcher::Find(const uint8_t* p, uint64_t n, uint64_t prefer,
     while (l < max && t[s + l] == p[l]) ++l;
     return l;
   };
+  // Common prefix of p and suffix #i, given that it is >= from. The 4
+  // bytes after the gram, kept in the entry, decide most comparisons
+  // without reading the dictionary (zero padding past either end cannot
+  // invert an order: a string that ends is a prefix, and sorts first).
+  const uint32_t pnext = Next4(p + kGram, n - kGram);
+  auto lcp_at = [&](uint64_t i, uint64_t from) -> uint64_t {
+    const SaEntry e = sa_[i];
+    const uint64_t s = static_cast<uint64_t>(e.pos);
+    const uint64_t cap = std::min(n, dn - s);
+    if (e.next != pnext) {
+      return std::min<uint64_t>(
+          kGram + (static_cast<unsigned>(__builtin_clz(e.next ^ pnext)) >> 3),
+          cap);
+    }
+    return lcp_from(s, std::max<uint64_t>(from, std::min<uint64_t>(kGram + 4, cap)));
+  };
   uint64_t a = lo, b = hi, llcp = kGram, rlcp = kGram;
   while (a < b) {
     const uint64_t mid = a + (b - a) / 2;
-    const uint64_t l = lcp_from(mid, std::min(llcp, rlcp));
-    const uint64_t s = static_cast<uint64_t>(sa_[mid]);
-    // Suffix >= p when p is a prefix of it or it is larger at l.
-    const bool ge = l == n || (s + l < dn && t[s + l] > p[l]);
+    const SaEntry e = sa_[mid];
+    const uint64_t s = static_cast<uint64_t>(e.pos);
+    bool ge;  // suffix >= p: p is a prefix of it, or it is larger at l
+    uint64_t l;
+    if (e.next != pnext) {
+      l = lcp_at(mid, kGram);
+      ge = e.next > pnext;
+    } else {
+      l = lcp_from(s, std::max<uint64_t>(std::min(llcp, rlcp),
+                                         std::min<uint64_t>(kGram + 4, std::min(n, dn - s))));
+      ge = l == n || (s + l < dn && t[s + l] > p[l]);
+    }
     if (ge) { b = mid; rlcp = l; } else { a = mid + 1; llcp = l; }
   }
   uint64_t best_len = 0, best_off = 0, best_dist = ~0ull;
   auto consider = [&](uint64_t i, uint64_t l) {
-    const uint64_t s = static_cast<uint64_t>(sa_[i]);
+    const uint64_t s = static_cast<uint64_t>(sa_[i].pos);
     const uint64_t dist = s > prefer ? s - prefer : prefer - s;
     if (l > best_len || (l == best_len && dist < best_dist)) {
       best_len = l;
@@ -249,16 +292,16 @@ uint64_t DictMatcher::Find(const uint8_t* p, uint64_t n, uint64_t prefer,
   uint64_t cand_l[2 * kFrontierWalk], cand_s[2 * kFrontierWalk];
   unsigned nc = 0;
   for (uint64_t i = a, k = 0; i < hi && k < walk; ++i, ++k) {
-    const uint64_t l = lcp_from(i, kGram);
+    const uint64_t l = lcp_at(i, kGram);
     if (l < best_len && frontier == nullptr) break;
     consider(i, l);
-    if (frontier != nullptr) { cand_l[nc] = l; cand_s[nc++] = sa_[i]; }
+    if (frontier != nullptr) { cand_l[nc] = l; cand_s[nc++] = static_cast<uint64_t>(sa_[i].pos); }
   }
   for (uint64_t i = a, k = 0; i > lo && k < walk; --i, ++k) {
-    const uint64_t l = lcp_from(i - 1, kGram);
+    const uint64_t l = lcp_at(i - 1, kGram);
     if (l < best_len && frontier == nullptr) break;
     consider(i - 1, l);
-    if (frontier != nullptr) { cand_l[nc] = l; cand_s[nc++] = sa_[i - 1]; }
+    if (frontier != nullptr) { cand_l[nc] = l; cand_s[nc++] = static_cast<uint64_t>(sa_[i - 1].pos); }
   }
   if (best_len < kGram) return 0;
   *offset = best_off;

@@ -5,10 +5,11 @@
 // Neither is needed to read a store: the reader only sees the dictionary
 // bytes.
 //
-// Memory while building: the dictionary (D bytes) + suffix array (4D) +
+// Memory while building: the dictionary (D bytes) + suffix array with 4
+// bytes of each suffix (8D; 4D more while divsufsort runs) +
 // for G distinct 6-grams (G < D; ~0.35D on the Debian index) a hash table
 // of 16-byte slots at load 1/3..2/3 (<= 48 bytes per gram) + a Bloom filter
-// (<= 512 KiB): at most 5D + 48G + 512 KiB.
+// (<= 512 KiB): at most 13D + 48G + 512 KiB.
 #pragma once
 
 #include <cstdint>
@@ -84,7 +85,13 @@ class DictMatcher {
 
  private:
   std::string_view dict_;
-  std::vector<int32_t> sa_;
+  // The suffix array, each entry with the 4 bytes after the suffix's gram
+  // (big-endian, zero-padded past the dictionary's end).
+  struct SaEntry {
+    int32_t pos;
+    uint32_t next;
+  };
+  std::vector<SaEntry> sa_;
   // Open addressing (linear probing, load <= 2/3) from a 6-byte prefix
   // (`gram`) to the SA interval [lo, hi) of the suffixes starting with it;
   // hi == 0 marks an empty slot. One slot answers a lookup: no second
