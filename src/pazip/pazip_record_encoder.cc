@@ -146,10 +146,13 @@ void RecordEncoder::ParseSegment(const uint8_t* base, uint64_t n, uint64_t s,
   for (uint64_t k = 0; k < w; ++k) {
     const Node cur = nodes_[k];
     const uint64_t i = s + k;
-    // The dictionary lookup of a later position is a chain of cache misses
-    // known from the bytes alone: start it now.
+    // The dictionary lookup and the local hash head of a later position
+    // are cache misses known from the bytes alone: start them now.
     if (matcher_ != nullptr && i + kPrefetchAhead + 6 <= e) {
       matcher_->Prefetch(base + i + kPrefetchAhead);
+    }
+    if (i + kPrefetchAhead + 4 <= n) {
+      __builtin_prefetch(&head_[HashLocal(base + i + kPrefetchAhead)]);
     }
     // Literal.
     {
