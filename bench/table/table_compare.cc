@@ -144,12 +144,16 @@ int RunFormat(const Format& fmt, const std::map<std::string, std::string>& kv,
       batch.Clear();
     }
   }
+  // Phases of load_s (where a slow load spends its time).
+  const double write_s = Seconds(t0);
   s = db->Flush(rocksdb::FlushOptions());
+  const double flush_s = Seconds(t0) - write_s;
   rocksdb::CompactRangeOptions c;
   c.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   if (s.ok()) s = db->CompactRange(c, nullptr, nullptr);
   if (!s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
   const double load_s = Seconds(t0);
+  const double compact_s = load_s - write_s - flush_s;
   const uint64_t sst_bytes = DirBytes(db.get());
 
   std::mt19937_64 rng(7);
@@ -243,10 +247,11 @@ int RunFormat(const Format& fmt, const std::map<std::string, std::string>& kv,
       "{\"format\":\"%s\",\"records\":%zu,\"raw_bytes\":%llu,\"sst_bytes\":%llu,"
       "\"load_s\":%.3f,\"get_present_ops_s\":%.0f,\"get_absent_ops_s\":%.0f,"
       "\"get_budget_ops_s\":%.0f,\"seek_next_ops_s\":%.0f,\"scan_mb_s\":%.1f,"
-      "\"peak_rss_bytes\":%ld}\n",
+      "\"peak_rss_bytes\":%ld,\"load_write_s\":%.3f,\"load_flush_s\":%.3f,"
+      "\"load_compact_s\":%.3f}\n",
       fmt.name.c_str(), keys.size(), (unsigned long long)raw,
       (unsigned long long)sst_bytes, load_s, get_present, get_absent,
-      get_budget, seek_next, scan_mb_s, rss);
+      get_budget, seek_next, scan_mb_s, rss, write_s, flush_s, compact_s);
   std::fputs(budget_lines.c_str(), stdout);
   std::fflush(stdout);
   db.reset();
