@@ -12,7 +12,8 @@
 //  * after the loop, sequence bytes + literal bits must tile the body
 //    exactly (no byte unused or shared, sequence padding bits zero);
 //  * dictionary copies satisfy off + len <= dict_len (checked, no overflow),
-//    and the 16-byte chunked copy over-reads at most 15 bytes into kDictPad;
+//    the 16-byte chunked copy over-reads at most 15 bytes into kDictPad,
+//    the 32-byte one is only taken when off + 32 <= dict_len + kDictPad;
 //  * local copies satisfy 1 <= dist <= bytes written so far;
 //  * every write satisfies out + len <= out_end; chunked writes only run
 //    when 16 bytes of slack remain.
@@ -193,7 +194,12 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
       // Unsigned wrap-around makes a negative result huge, caught here.
       if (len > ctx.dict_len || off > ctx.dict_len - len) return false;
       const char* src = ctx.dict + off;
-      if (len + 16 <= static_cast<uint64_t>(oend - o)) {
+      if (len <= 32 && static_cast<uint64_t>(oend - o) >= 32 &&
+          off + 32 <= ctx.dict_len + kDictPad) {
+        // Most matches: two chunks, no loop whose exit would mispredict.
+        Copy16(o, src);
+        Copy16(o + 16, src + 16);
+      } else if (len + 16 <= static_cast<uint64_t>(oend - o)) {
         for (uint64_t k = 0; k < len; k += 16) Copy16(o + k, src + k);
       } else {
         std::memcpy(o, src, len);
@@ -204,7 +210,10 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
       PAZIP_EXTRA(sym - kOFLocalBase, v);
       if (v > static_cast<uint64_t>(o - out)) return false;
       const char* src = o - v;
-      if (v >= 16 && len + 16 <= static_cast<uint64_t>(oend - o)) {
+      if (v >= 16 && len <= 32 && static_cast<uint64_t>(oend - o) >= 32) {
+        Copy16(o, src);
+        Copy16(o + 16, src + 16);
+      } else if (v >= 16 && len + 16 <= static_cast<uint64_t>(oend - o)) {
         for (uint64_t k = 0; k < len; k += 16) Copy16(o + k, src + k);
       } else {
         for (uint64_t k = 0; k < len; ++k) o[k] = src[k];
