@@ -70,6 +70,9 @@ class PazipReader {
   // Verifies the checksums of all sections: O(store bytes).
   Status VerifyChecksums() const;
 
+  // Heap bytes this reader holds (its decode tables; not the mapped store).
+  size_t memory_usage() const { return sizeof(*this); }
+
  private:
   PazipReader() = default;
   // [begin, end) of stored record `id`, bounds-checked.
@@ -90,7 +93,7 @@ class PazipReader {
   uint64_t packed_bits_ = 0;
   const char* packed_ = nullptr;
   unsigned checksum_bytes_ = 0;
-  CodeTables tables_;  // 16 KiB: literal + LL/ML/OF decode tables
+  CodeTables tables_;  // ~60 KiB: literal (single and pair) + LL/ML/OF tables
   DecodeContext ctx_;
 };
 

@@ -53,6 +53,22 @@ Status BuildCodeTables(const uint8_t* lengths, CodeTables* t) {
       e = static_cast<uint16_t>((e & 0xfff) | (t->lit_context[e & 0xff] << 12));
     }
   }
+  // Pair entries: the first code, then the second from the bits after it
+  // (MSB-first, zero-filled), kept only if its whole code was peeked.
+  constexpr unsigned kBits = kHuffMaxBits;
+  for (unsigned k = 0; k < kLitContexts; ++k) {
+    for (uint32_t x = 0; x < (1u << kBits); ++x) {
+      const uint16_t e1 = t->lit[k].entry[x];
+      const unsigned len1 = (e1 >> 8) & 0xf, ctx1 = e1 >> 12;
+      const uint16_t e2 = t->lit[ctx1].entry[(x << len1) & ((1u << kBits) - 1)];
+      const unsigned len2 = (e2 >> 8) & 0xf, ctx2 = e2 >> 12;
+      t->lit2[k][x] =
+          len1 + len2 <= kBits
+              ? (e1 & 0xffu) | (e2 & 0xffu) << 8 | (len1 + len2) << 16 |
+                    2u << 21 | ctx2 << 24
+              : (e1 & 0xffu) | len1 << 16 | 1u << 21 | ctx1 << 24;
+    }
+  }
   const uint8_t* s = lengths + kSeqTablesOffset;
   SCTABLE_RETURN_IF_ERROR(
       BuildHuffmanTable(s, &t->ll, kSeqSymbols, true, kLLSymbols));
@@ -141,7 +157,42 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
     // Each literal's table is chosen by the byte before it; a literal
     // entry carries the context its symbol selects for the next one.
     unsigned lctx = tabs.lit_context[o > out ? static_cast<uint8_t>(o[-1]) : 0];
-    // Literals: groups of 4 after one refill (4 * 11 <= 64 - 7 bits).
+    // Literals, mostly two per lookup: groups of 4 lookups (4 to 8
+    // literals) after one refill (4 * 11 <= 64 - 7 bits). Each lookup
+    // writes two bytes but advances by its count, so it needs 2 literals
+    // left: true for all 4 when a group starts with 8 or more.
+    while (lit >= 8) {
+      q -= used >> 3;
+      used &= 7;
+      if (q < qmin) return false;
+      c = LoadU64(q);
+      const char* const start = o;
+      for (int k = 0; k < 4; ++k) {
+        const uint32_t e = tabs.lit2[lctx][(c << used) >> kPeekShift];
+        const uint16_t two = static_cast<uint16_t>(e);
+        std::memcpy(o, &two, 2);
+        o += (e >> 21) & 3;
+        used += (e >> 16) & 0x1f;
+        lctx = e >> 24;
+      }
+      lit -= static_cast<uint64_t>(o - start);
+    }
+    while (lit >= 2) {
+      if (used > kPeekShift) {
+        q -= used >> 3;
+        used &= 7;
+        if (q < qmin) return false;
+        c = LoadU64(q);
+      }
+      const uint32_t e = tabs.lit2[lctx][(c << used) >> kPeekShift];
+      const uint16_t two = static_cast<uint16_t>(e);
+      std::memcpy(o, &two, 2);
+      const unsigned n = (e >> 21) & 3;
+      o += n;
+      used += (e >> 16) & 0x1f;
+      lctx = e >> 24;
+      lit -= n;
+    }
     while (lit >= 4) {
       q -= used >> 3;
       used &= 7;

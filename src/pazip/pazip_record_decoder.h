@@ -34,6 +34,11 @@ struct CodeTables {
   // Literal entries: symbol (bits 0..7), length (8..11), the context the
   // symbol selects for the next literal (12..13).
   HuffmanTable lit[kLitContexts];
+  // Derived from `lit`: per context, up to two literals per lookup (zstd's
+  // "X2" idea): bytes in bits 0..15, bits consumed in 16..20, literal count
+  // (1 or 2) in 21..22, the context after them in 24..25. A pair is stored
+  // only when both codes lie inside the kHuffMaxBits peeked.
+  uint32_t lit2[kLitContexts][1u << kHuffMaxBits];
   HuffmanTable ll, ml, of;
   uint8_t lit_context[256];  // previous byte -> literal table
 };

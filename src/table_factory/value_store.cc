@@ -36,7 +36,9 @@ Status ValueStore::Open(std::string_view image) {
 
 Status ValueStore::Verify() const { return rep_->reader->VerifyChecksums(); }
 uint64_t ValueStore::num_records() const { return rep_->reader->num_records(); }
-size_t ValueStore::memory_usage() const { return sizeof(Rep) + 4096 + 256; }
+size_t ValueStore::memory_usage() const {
+  return sizeof(Rep) + (rep_->reader ? rep_->reader->memory_usage() : 0);
+}
 
 Status ValueStore::Get(uint64_t id, std::string* out) const {
   return rep_->reader->Get(id, out);
