@@ -80,7 +80,21 @@ Status BuildCodeTables(const uint8_t* lengths, CodeTables* t) {
       return Status::Corruption("pazip tables: bad offset symbol");
     }
   }
-  return BuildHuffmanTable(s, &t->of, kSeqSymbols, true, kOFSymbols);
+  SCTABLE_RETURN_IF_ERROR(
+      BuildHuffmanTable(s, &t->of, kSeqSymbols, true, kOFSymbols));
+  // LL+ML pairs (LSB-first: the ML code starts at bit len1 of the peek).
+  for (uint32_t x = 0; x < (1u << kHuffMaxBits); ++x) {
+    const uint16_t e1 = t->ll.entry[x];
+    const unsigned sym1 = e1 & 0xff, len1 = e1 >> 8;
+    uint32_t e = sym1 | len1 << 16;
+    if (sym1 < kLLDirect) {
+      const uint16_t e2 = t->ml.entry[x >> len1];
+      const unsigned len2 = e2 >> 8;
+      if (len1 + len2 <= kHuffMaxBits) e |= (e2 & 0xffu) << 8 | len2 << 20;
+    }
+    t->llml[x] = e;
+  }
+  return Status::OK();
 }
 
 const char* ParseRecordHeader(const char* begin, const char* end,
@@ -147,7 +161,16 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
   while (o < oend) {
     unsigned sym;
     uint64_t lit;
-    PAZIP_SYMBOL(ll_table, sym);
+    // LL, and with it the ML code when the pair table has both.
+    unsigned ml_len, ml_sym;
+    {
+      PAZIP_REFILL();
+      const uint32_t e = tabs.llml[(s >> sused) & kPeekMask];
+      ml_len = (e >> 20) & 0xf;
+      ml_sym = (e >> 8) & 0xff;
+      sused += ((e >> 16) & 0xf) + ml_len;
+      sym = e & 0xff;
+    }
     if (sym < kLLDirect) {
       lit = sym;
     } else {
@@ -219,9 +242,16 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
       lctx = e >> 12;
       --lit;
     }
-    if (o == oend) break;
+    if (o == oend) {
+      sused -= ml_len;  // the record ends with this LL: no ML was there
+      break;
+    }
     uint64_t len;
-    PAZIP_SYMBOL(ml_table, sym);
+    if (ml_len != 0) {
+      sym = ml_sym;
+    } else {
+      PAZIP_SYMBOL(ml_table, sym);
+    }
     if (sym < kMLDirect) {
       len = sym;
     } else {

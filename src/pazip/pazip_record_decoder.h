@@ -40,6 +40,11 @@ struct CodeTables {
   // only when both codes lie inside the kHuffMaxBits peeked.
   uint32_t lit2[kLitContexts][1u << kHuffMaxBits];
   HuffmanTable ll, ml, of;
+  // Derived from ll and ml: an LL code with no extra bits and the ML code
+  // after it, in one lookup when both fit the kHuffMaxBits peeked: LL
+  // symbol in bits 0..7, ML symbol in 8..15, LL code length in 16..19, ML
+  // code length in 20..23 (0: no pair, read ML on its own).
+  uint32_t llml[1u << kHuffMaxBits];
   uint8_t lit_context[256];  // previous byte -> literal table
 };
 
