@@ -148,6 +148,11 @@ Status PazipReader::Locate(uint64_t id, uint64_t* raw_len, bool* coded,
   const char* b;
   const char* e;
   if (!RecordBounds(id, &b, &e)) return Bad("offsets: record out of bounds");
+  // The decoder reads a record from both ends (sequences forward from the
+  // header, literals backward from the end) and its middle last: ask for
+  // its first 512 bytes and its end now, so those misses overlap.
+  for (const char* l = b; l < e && l < b + 512; l += 64) __builtin_prefetch(l);
+  if (e > b) __builtin_prefetch(e - 1);
   if (static_cast<uint64_t>(e - b) < checksum_bytes_) {
     return Bad("record: shorter than its checksum");
   }
