@@ -147,8 +147,10 @@ void RecordEncoder::ParseSegment(const uint8_t* base, uint64_t n, uint64_t s,
     const Node cur = nodes_[k];
     const uint64_t i = s + k;
     // The dictionary lookup and the local hash head of a later position
-    // are cache misses known from the bytes alone: start them now.
-    if (matcher_ != nullptr && i + kPrefetchAhead + 6 <= e) {
+    // are cache misses known from the bytes alone: start them now (the
+    // lookup only if that position is not inside a match already taken).
+    if (matcher_ != nullptr && i + kPrefetchAhead + 6 <= e &&
+        i + kPrefetchAhead >= skip_until) {
       matcher_->Prefetch(base + i + kPrefetchAhead);
     }
     if (i + kPrefetchAhead + 4 <= n) {
