@@ -233,8 +233,9 @@ Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
   std::vector<ParsedChunk> chunks;
   const uint64_t stride =
       n < 256 ? 1 : options_.fast_parse ? kFastStatsStride : kStatsStride;
-  // After the first pass the dictionary's samples are reordered by use, so
-  // popular bytes get short absolute offsets (ReorderDictionary).
+  // After the first pass (not with fast_parse) the dictionary's samples are
+  // reordered by use, so popular bytes get short absolute offsets
+  // (ReorderDictionary).
   const bool fast = options_.fast_parse;
   for (int pass = 0; pass < (fast ? kFastStatsPasses : kStatsPasses); ++pass) {
     const uint64_t hit_blocks =
