@@ -231,12 +231,11 @@ Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
   // chunks go to threads; the output does not depend on the thread count.
   Prices prices = Prices::Default();
   std::vector<ParsedChunk> chunks;
-  const uint64_t stride =
-      n < 256 ? 1 : options_.fast_parse ? kFastStatsStride : kStatsStride;
+  const bool fast = options_.fast_parse;
+  const uint64_t stride = n < 256 ? 1 : fast ? kFastStatsStride : kStatsStride;
   // After the first pass (not with fast_parse) the dictionary's samples are
   // reordered by use, so popular bytes get short absolute offsets
   // (ReorderDictionary).
-  const bool fast = options_.fast_parse;
   for (int pass = 0; pass < (fast ? kFastStatsPasses : kStatsPasses); ++pass) {
     const uint64_t hit_blocks =
         pass == 0 && m != nullptr && !fast

@@ -263,16 +263,12 @@ uint64_t DictMatcher::Find(const uint8_t* p, uint64_t n, uint64_t prefer,
     const uint64_t mid = a + (b - a) / 2;
     const SaEntry e = sa_[mid];
     const uint64_t s = static_cast<uint64_t>(e.pos);
-    bool ge;  // suffix >= p: p is a prefix of it, or it is larger at l
-    uint64_t l;
-    if (e.next != pnext) {
-      l = lcp_at(mid, kGram);
-      ge = e.next > pnext;
-    } else {
-      l = lcp_from(s, std::max<uint64_t>(std::min(llcp, rlcp),
-                                         std::min<uint64_t>(kGram + 4, std::min(n, dn - s))));
-      ge = l == n || (s + l < dn && t[s + l] > p[l]);
-    }
+    const uint64_t l = lcp_at(mid, std::min(llcp, rlcp));
+    // Suffix >= p: it is larger in the 4 stored bytes, or p is a prefix of
+    // it, or it is larger at l.
+    const bool ge = e.next != pnext
+                        ? e.next > pnext
+                        : l == n || (s + l < dn && t[s + l] > p[l]);
     if (ge) { b = mid; rlcp = l; } else { a = mid + 1; llcp = l; }
   }
   uint64_t best_len = 0, best_off = 0, best_dist = ~0ull;

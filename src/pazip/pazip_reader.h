@@ -93,7 +93,7 @@ class PazipReader {
   uint64_t packed_bits_ = 0;
   const char* packed_ = nullptr;
   unsigned checksum_bytes_ = 0;
-  CodeTables tables_;  // ~60 KiB: literal (single and pair) + LL/ML/OF tables
+  CodeTables tables_;  // ~68 KiB: literal (single and pair) + LL/ML/OF tables
   DecodeContext ctx_;
 };
 

@@ -117,7 +117,6 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
   }
   if (ctx.tables == nullptr || end <= body) return false;
   const CodeTables& tabs = *ctx.tables;
-  const uint16_t* ll_table = ctx.tables->ll.entry;
   const uint16_t* ml_table = ctx.tables->ml.entry;
   const uint16_t* of_table = ctx.tables->of.entry;
   char* o = out;
@@ -216,20 +215,8 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
       lctx = e >> 24;
       lit -= n;
     }
-    while (lit >= 4) {
-      q -= used >> 3;
-      used &= 7;
-      if (q < qmin) return false;
-      c = LoadU64(q);
-      for (int k = 0; k < 4; ++k) {
-        const uint16_t e = tabs.lit[lctx].entry[(c << used) >> kPeekShift];
-        *o++ = static_cast<char>(e & 0xff);
-        used += (e >> 8) & 0xf;
-        lctx = e >> 12;
-      }
-      lit -= 4;
-    }
-    while (lit > 0) {
+    // At most one literal is left: a single-symbol lookup.
+    if (lit > 0) {
       if (used > kPeekShift) {
         q -= used >> 3;
         used &= 7;
@@ -239,8 +226,6 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
       const uint16_t e = tabs.lit[lctx].entry[(c << used) >> kPeekShift];
       *o++ = static_cast<char>(e & 0xff);
       used += (e >> 8) & 0xf;
-      lctx = e >> 12;
-      --lit;
     }
     if (o == oend) {
       sused -= ml_len;  // the record ends with this LL: no ML was there
