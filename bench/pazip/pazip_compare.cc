@@ -2,6 +2,8 @@
 //               [--reads N] [--reps N] [--methods a,b,...]
 //               [--dict-fraction F]   (PA-Zip dictionary size / input)
 //               [--threads T]         (PA-Zip parse threads; default 2)
+//               [--fast-parse 0|1]    (PA-Zip's fast parse, as SearchableTable
+//                                      builds its values; default 0)
 //
 // Builds a PA-Zip store over the records of FILE and, in the same run, the
 // anchors: zstd per record with a ZDICT-trained dictionary of the same size
@@ -96,6 +98,7 @@ int main(int argc, char** argv) {
   uint64_t reads = 200000, reps = 3;
   double dict_fraction = -1;
   int threads = 0;
+  bool fast_parse = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--records") path = argv[i + 1];
@@ -105,13 +108,15 @@ int main(int argc, char** argv) {
     else if (a == "--methods") methods_arg = argv[i + 1];
     else if (a == "--dict-fraction") dict_fraction = std::stod(argv[i + 1]);
     else if (a == "--threads") threads = std::stoi(argv[i + 1]);
+    else if (a == "--fast-parse") fast_parse = std::stoi(argv[i + 1]) != 0;
     else { fprintf(stderr, "unknown flag %s\n", a.c_str()); return 2; }
   }
   if (path.empty() || (format != "lines" && format != "stanzas" &&
                        format != "tsv-values")) {
     fprintf(stderr,
             "usage: pazip_compare --records FILE --format "
-            "lines|stanzas|tsv-values [--reads N] [--reps N] [--methods a,b]\n");
+            "lines|stanzas|tsv-values [--reads N] [--reps N] [--methods a,b]\n"
+            "       [--dict-fraction F] [--threads T] [--fast-parse 0|1]\n");
     return 2;
   }
   std::string data;
@@ -138,6 +143,7 @@ int main(int argc, char** argv) {
         sctable::pazip::BuilderOptions opt;
         if (dict_fraction >= 0) opt.dictionary.fraction = dict_fraction;
         if (threads > 0) opt.threads = threads;
+        opt.fast_parse = fast_parse;
         if (!sctable::pazip::PazipBuilder::Build(records, opt, &pz_store, &pz_stats).ok()) abort();
         if (!sctable::pazip::PazipReader::Open(pz_store.data(), pz_store.size(), &pz).ok()) abort();
       },
