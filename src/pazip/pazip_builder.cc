@@ -213,6 +213,97 @@ struct Code {
   uint16_t code[256] = {0};
 };
 
+// Emits the records of one parsed chunk, each coded or verbatim, whichever
+// is smaller: *payload gets their bytes, *offs their starts relative to
+// *payload, *st the counts. Chunks are independent, so each runs on its own
+// thread and the pieces are concatenated in order.
+void EmitChunk(const ParsedChunk& c,
+               const std::vector<std::string_view>& records,
+               const Code* lit, const uint8_t* lit_context, const Code& ll,
+               const Code& ml, const Code& of, RecordChecksum checksum,
+               std::string* payload, std::vector<uint64_t>* offs,
+               BuildStats* st) {
+  std::string seqbuf, bitbuf;
+  std::vector<uint32_t> lit_codes;  // code << 8 | length, in record order
+  uint64_t t0 = 0;
+  for (uint64_t i = c.first; i < c.last; ++i) {
+    offs->push_back(payload->size());
+    const std::string_view rec = records[i];
+    const uint64_t tl = c.seq_len[i - c.first], ll_bytes = c.lit_len[i - c.first];
+    seqbuf.clear();
+    lit_codes.clear();
+    {
+      uint64_t pos = 0;  // in the record, to find each literal's context
+      auto add_literals = [&](uint64_t count) {
+        for (uint64_t k = pos; k < pos + count; ++k) {
+          const unsigned prev = k ? static_cast<uint8_t>(rec[k - 1]) : 0;
+          const Code& cd = lit[lit_context[prev]];
+          const unsigned ch = static_cast<uint8_t>(rec[k]);
+          lit_codes.push_back(static_cast<uint32_t>(cd.code[ch]) << 8 | cd.len[ch]);
+        }
+        pos += count;
+      };
+      BackwardBitWriter fw(&seqbuf);  // LSB-first, read forward
+      const char* p = c.seqs.data() + t0;
+      const char* const pend = p + tl;
+      unsigned nb;
+      while (p < pend) {
+        uint64_t l = 0, len = 0, ofv = 0;
+        p = GetVarint64Ptr(p, pend, &l);
+        p = GetVarint64Ptr(p, pend, &len);
+        unsigned sym = LLSymbol(l, &nb);
+        st->ll_bits += ll.len[sym] + nb;
+        st->sequences++;
+        fw.Add(ll.code[sym], ll.len[sym]);
+        fw.Add(nb ? l - (1ull << nb) : 0, nb);
+        add_literals(l);
+        if (len == 0) break;
+        pos += len;
+        p = GetVarint64Ptr(p, pend, &ofv);
+        sym = MLSymbol(len - kMinMatch, &nb);
+        st->ml_bits += ml.len[sym] + nb;
+        fw.Add(ml.code[sym], ml.len[sym]);
+        fw.Add(nb ? len - kMinMatch - (1ull << nb) : 0, nb);
+        sym = OFSymbolOf(ofv, &nb);
+        st->of_bits += of.len[sym] + nb;
+        if (sym == 0) st->repeat_matches++;
+        fw.Add(of.code[sym], of.len[sym]);
+        fw.Add(OFExtraOf(ofv, nb), nb);
+        if ((ofv & 3) == 1) {
+          st->local_matches++;
+        } else {
+          st->dict_matches++;
+        }
+      }
+      fw.Flush();
+    }
+    bitbuf.clear();
+    BackwardBitWriter bw(&bitbuf);
+    uint64_t bits = 0;
+    for (size_t k = lit_codes.size(); k > 0; --k) {
+      const uint32_t e = lit_codes[k - 1];
+      bw.Add(e >> 8, e & 0xff);
+      bits += e & 0xff;
+    }
+    bw.Finish();
+    const uint64_t coded_size = seqbuf.size() + bitbuf.size();
+    if (rec.empty() || rec.size() > kMaxSeqValue || coded_size >= rec.size()) {
+      PutVarint64(payload, rec.size() << 1);
+      payload->append(rec.data(), rec.size());
+      st->raw_records++;
+    } else {
+      PutVarint64(payload, (rec.size() << 1) | 1);
+      payload->append(seqbuf);
+      payload->append(bitbuf);
+      st->token_bytes += seqbuf.size();
+      st->literal_count += ll_bytes;
+      st->literal_bits += bits;
+    }
+    AppendRecordChecksum(checksum, rec, payload);
+    t0 += tl;
+  }
+}
+
 }  // namespace
 
 Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
@@ -288,91 +379,44 @@ Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
   std::memcpy(&tables[kSeqTablesOffset + kSeqSymbols], ml.len, kSeqSymbols);
   std::memcpy(&tables[kSeqTablesOffset + 2 * kSeqSymbols], of.len, kSeqSymbols);
 
-  // Pass 2: emit each record, coded or verbatim, whichever is smaller.
+  // Pass 2: emit each chunk's records on its own thread.
+  std::vector<std::string> pieces(chunks.size());
+  std::vector<std::vector<uint64_t>> piece_offs(chunks.size());
+  std::vector<BuildStats> piece_stats(chunks.size());
+  {
+    auto emit = [&](size_t k) {
+      EmitChunk(chunks[k], records, lit, lit_context, ll, ml, of,
+                options_.record_checksum, &pieces[k], &piece_offs[k],
+                &piece_stats[k]);
+    };
+    std::vector<std::thread> workers;
+    for (size_t k = 1; k < chunks.size(); ++k) workers.emplace_back(emit, k);
+    emit(0);
+    for (auto& w : workers) w.join();
+  }
   std::string payload(kPayloadFrontPad, '\0');
   std::vector<uint64_t> offs;
   offs.reserve(n + 1);
-  std::string seqbuf, bitbuf;
-  std::vector<uint32_t> lit_codes;  // code << 8 | length, in record order
-  for (const ParsedChunk& c : chunks) {
-    uint64_t t0 = 0, l0 = 0;
-    for (uint64_t i = c.first; i < c.last; ++i) {
-      offs.push_back(payload.size());
-      const std::string_view rec = records[i];
-      const uint64_t tl = c.seq_len[i - c.first], ll_bytes = c.lit_len[i - c.first];
-      seqbuf.clear();
-      lit_codes.clear();
-      {
-        uint64_t pos = 0;  // in the record, to find each literal's context
-        auto add_literals = [&](uint64_t count) {
-          for (uint64_t k = pos; k < pos + count; ++k) {
-            const unsigned prev = k ? static_cast<uint8_t>(rec[k - 1]) : 0;
-            const Code& cd = lit[lit_context[prev]];
-            const unsigned ch = static_cast<uint8_t>(rec[k]);
-            lit_codes.push_back(static_cast<uint32_t>(cd.code[ch]) << 8 | cd.len[ch]);
-          }
-          pos += count;
-        };
-        BackwardBitWriter fw(&seqbuf);  // LSB-first, read forward
-        const char* p = c.seqs.data() + t0;
-        const char* const pend = p + tl;
-        unsigned nb;
-        while (p < pend) {
-          uint64_t l = 0, len = 0, ofv = 0;
-          p = GetVarint64Ptr(p, pend, &l);
-          p = GetVarint64Ptr(p, pend, &len);
-          unsigned sym = LLSymbol(l, &nb);
-          stats_.ll_bits += ll.len[sym] + nb;
-          stats_.sequences++;
-          fw.Add(ll.code[sym], ll.len[sym]);
-          fw.Add(nb ? l - (1ull << nb) : 0, nb);
-          add_literals(l);
-          if (len == 0) break;
-          pos += len;
-          p = GetVarint64Ptr(p, pend, &ofv);
-          sym = MLSymbol(len - kMinMatch, &nb);
-          stats_.ml_bits += ml.len[sym] + nb;
-          fw.Add(ml.code[sym], ml.len[sym]);
-          fw.Add(nb ? len - kMinMatch - (1ull << nb) : 0, nb);
-          sym = OFSymbolOf(ofv, &nb);
-          stats_.of_bits += of.len[sym] + nb;
-          if (sym == 0) stats_.repeat_matches++;
-          fw.Add(of.code[sym], of.len[sym]);
-          fw.Add(OFExtraOf(ofv, nb), nb);
-          if ((ofv & 3) == 1) {
-            stats_.local_matches++;
-          } else {
-            stats_.dict_matches++;
-          }
-        }
-        fw.Flush();
-      }
-      bitbuf.clear();
-      BackwardBitWriter bw(&bitbuf);
-      uint64_t bits = 0;
-      for (size_t k = lit_codes.size(); k > 0; --k) {
-        const uint32_t e = lit_codes[k - 1];
-        bw.Add(e >> 8, e & 0xff);
-        bits += e & 0xff;
-      }
-      bw.Finish();
-      const uint64_t coded_size = seqbuf.size() + bitbuf.size();
-      if (rec.empty() || rec.size() > kMaxSeqValue || coded_size >= rec.size()) {
-        PutVarint64(&payload, rec.size() << 1);
-        payload.append(rec.data(), rec.size());
-        stats_.raw_records++;
-      } else {
-        PutVarint64(&payload, (rec.size() << 1) | 1);
-        payload.append(seqbuf);
-        payload.append(bitbuf);
-        stats_.token_bytes += seqbuf.size();
-        stats_.literal_count += ll_bytes;
-        stats_.literal_bits += bits;
-      }
-      AppendRecordChecksum(options_.record_checksum, rec, &payload);
-      t0 += tl;
-      l0 += ll_bytes;
-    }
+  uint64_t total = payload.size();
+  for (const std::string& piece : pieces) total += piece.size();
+  payload.reserve(total + kPayloadBackPad);
+  for (size_t k = 0; k < chunks.size(); ++k) {
+    const uint64_t base = payload.size();
+    for (const uint64_t o : piece_offs[k]) offs.push_back(base + o);
+    payload.append(pieces[k]);
+    std::string().swap(pieces[k]);
+    const BuildStats& ps = piece_stats[k];
+    stats_.token_bytes += ps.token_bytes;
+    stats_.sequences += ps.sequences;
+    stats_.ll_bits += ps.ll_bits;
+    stats_.ml_bits += ps.ml_bits;
+    stats_.of_bits += ps.of_bits;
+    stats_.repeat_matches += ps.repeat_matches;
+    stats_.literal_count += ps.literal_count;
+    stats_.literal_bits += ps.literal_bits;
+    stats_.dict_matches += ps.dict_matches;
+    stats_.local_matches += ps.local_matches;
+    stats_.raw_records += ps.raw_records;
   }
   offs.push_back(payload.size());
   payload.append(kPayloadBackPad, '\0');

@@ -142,7 +142,7 @@ void RecordEncoder::ParseSegment(const uint8_t* base, uint64_t n, uint64_t s,
       matcher_ != nullptr ? matcher_->dict() : std::string_view();
   const auto* d = reinterpret_cast<const uint8_t*>(dict.data());
   const int64_t ll0 = pr.LL(0);
-  uint64_t skip_until = 0;  // no match search below this position
+  uint64_t skip_from = 0, skip_until = 0;  // no match search in [from, until)
   for (uint64_t k = 0; k < w; ++k) {
     const Node cur = nodes_[k];
     const uint64_t i = s + k;
@@ -150,7 +150,7 @@ void RecordEncoder::ParseSegment(const uint8_t* base, uint64_t n, uint64_t s,
     // are cache misses known from the bytes alone: start them now (the
     // lookup only if that position is not inside a match already taken).
     if (matcher_ != nullptr && i + kPrefetchAhead + 6 <= e &&
-        i + kPrefetchAhead >= skip_until) {
+        !(i + kPrefetchAhead >= skip_from && i + kPrefetchAhead < skip_until)) {
       matcher_->Prefetch(base + i + kPrefetchAhead);
     }
     if (i + kPrefetchAhead + 4 <= n) {
@@ -165,7 +165,7 @@ void RecordEncoder::ParseSegment(const uint8_t* base, uint64_t n, uint64_t s,
       if (c < t.cost) t = Node{c, cur.litlen + 1, 0, cur.dict_end, 0};
     }
     const uint64_t rem = e - i;
-    const bool search = i >= skip_until && rem >= kMinMatch;
+    const bool search = !(i >= skip_from && i < skip_until) && rem >= kMinMatch;
     uint64_t longest = 0;
     auto offer = [&](uint64_t from_len, uint64_t to_len, int64_t op_cost,
                      uint64_t ofv, uint64_t new_dict_end_base, bool is_dict) {
@@ -239,7 +239,14 @@ void RecordEncoder::ParseSegment(const uint8_t* base, uint64_t n, uint64_t s,
         }
         if (best >= kMinMatch) longest = std::max(longest, best);
       }
-      if (longest >= sufficient_len_) skip_until = i + longest;
+      if (longest >= sufficient_len_) {
+        skip_from = i;
+        skip_until = i + longest;
+      } else if (lazy_len_ != 0 && longest >= lazy_len_ &&
+                 i + longest > skip_until) {
+        skip_from = i + kFastLazySearches;
+        skip_until = i + longest;
+      }
     }
     if (i + 4 <= n) Insert(base, i);
   }

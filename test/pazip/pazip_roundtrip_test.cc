@@ -42,6 +42,36 @@ TEST(PazipRoundTripTest, BorrowedBuildMatchesAddFinishForAnyThreadCount) {
   EXPECT_EQ(reader->num_records(), 0u);
 }
 
+// The fast parse (RocksDB's write path) skips searches inside matches; its
+// output must still decode, and neither the bytes nor the counts may depend
+// on how many threads parse and emit.
+TEST(PazipRoundTripTest, FastParseRoundTripsForAnyThreadCount) {
+  const auto records = StructuredRecords(3000, 9);
+  BuilderOptions fast;
+  fast.fast_parse = true;
+  BuildStats expected_stats;
+  ExpectRoundTrip(records, fast, &expected_stats);
+  EXPECT_EQ(expected_stats.kind, StoreKind::kDictZip);
+  EXPECT_GT(expected_stats.dict_matches, 0u);
+  std::vector<std::string_view> views(records.begin(), records.end());
+  std::string expected;
+  for (int threads : {1, 2, 3}) {
+    BuilderOptions options = fast;
+    options.threads = threads;
+    std::string store;
+    BuildStats stats;
+    ASSERT_TRUE(PazipBuilder::Build(views, options, &store, &stats).ok());
+    if (threads == 1) expected = store;
+    EXPECT_EQ(store, expected) << threads << " threads";
+    EXPECT_EQ(stats.sequences, expected_stats.sequences) << threads;
+    EXPECT_EQ(stats.literal_count, expected_stats.literal_count) << threads;
+    EXPECT_EQ(stats.literal_bits, expected_stats.literal_bits) << threads;
+    EXPECT_EQ(stats.dict_matches + stats.local_matches,
+              expected_stats.dict_matches + expected_stats.local_matches);
+    EXPECT_EQ(stats.token_bytes, expected_stats.token_bytes) << threads;
+  }
+}
+
 TEST(PazipRoundTripTest, StructuredRecordsCompress) {
   const auto records = StructuredRecords(3000, 1);
   BuildStats stats;
