@@ -19,7 +19,7 @@ RES=$1 MD=$2 PLOTS=$3
 mkdir -p "$PLOTS"
 # Plots are linked from the page relative to it.
 PLOTREL=$(realpath --relative-to="$(dirname "$MD")" "$PLOTS")
-for f in machine.txt sizes.txt steps.tsv coindex_names.jsonl pazip_debian.jsonl \
+for f in machine.txt sizes.txt steps.tsv coindex_names.jsonl pazip_debian.jsonl pazip_debian_fast.jsonl \
          pazip_repos.jsonl table_debian.jsonl table_repos.jsonl \
          db_bench_stock.log db_bench_preload.log db_bench_stock.size db_bench_preload.size; do
   [ -s "$RES/$f" ] || { echo "make_report: $RES/$f missing or empty" >&2; exit 1; }
@@ -193,6 +193,7 @@ page() {
     echo "| RocksDB SST bytes, $name | BlockBasedTable (zstd-3, 16 KiB, bloom) | $(tc_ratio $ds sst_bytes) |"
     echo "| RocksDB random Gets/s, all in memory, $name | BlockBasedTable | $(tc_ratio $ds get_present_ops_s) |"
     echo "| RocksDB random Gets/s, memory = SearchableTable's file size, $name | BlockBasedTable | $(tc_ratio $ds get_budget_ops_s) |"
+    echo "| RocksDB load (writes, flush, full compaction) records/s, $name | BlockBasedTable | $(calc "1 / $(tc_ratio $ds load_s)" "%.3f") |"
   done
   echo "| db_bench DB size (SST bytes), $(kv sizes.txt db_num) keys | stock db_bench (BlockBasedTable) | $(calc "$(db_sst preload) / $(db_sst stock)") |"
   for b in fillrandom readrandom seekrandom readseq; do
@@ -276,6 +277,15 @@ page() {
         bold = (m == "zstd19_dict" || m == "zstd3_block16k") ? "**" : ""
         printf "| %s | %.0f | %s | %s | %s | %s | %s%.2f%s | %s%.2f%s |\n", m, b, jv($0, "ratio"), g,
           jv($0, "seq_mb_s"), jv($0, "build_mb_s"), bold, pb / b, bold, bold, pg / g, bold }' "$f"
+    if [ $ds = debian ]; then
+      echo
+      echo "PA-Zip's fast parse (\`--fast-parse 1\`, what SearchableTable's compactions use), in its own run:"
+      echo
+      echo "| method | bytes | raw / bytes | get ns | sequential MB/s | build MB/s |"
+      echo "|---|---|---|---|---|---|"
+      awk "$JLIB"' /^\{/ { printf "| pazip, fast parse | %.0f | %s | %s | %s | %s |\n", jv($0, "bytes_total"),
+          jv($0, "ratio"), jv($0, "get_ns"), jv($0, "seq_mb_s"), jv($0, "build_mb_s") }' "$RES/pazip_debian_fast.jsonl"
+    fi
   done
   echo
   echo "![values: ratio vs get time]($PLOTREL/values.png)"

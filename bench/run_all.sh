@@ -57,7 +57,7 @@ DB_FLAGS=(--benchmarks=fillrandom,compact,readrandom,seekrandom,readseq
   --target_file_size_base=16777216 --max_bytes_for_level_base=67108864
   --histogram=1 --stats_interval_seconds=0)
 
-TOTAL_STEPS=10
+TOTAL_STEPS=11
 step_no=0
 say() { echo "bench: $*"; }
 elapsed() { local s=$((SECONDS - START)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
@@ -173,6 +173,8 @@ run_step "coindex_compare: CO-Index vs marisa-trie, npm names" "$OUT/coindex_nam
   $BIN/coindex_compare --keys $NAMES "${CO_FLAGS[@]}"
 run_step "pazip_compare: PA-Zip vs zstd/lz4, Debian stanzas" "$OUT/pazip_debian.jsonl" \
   $BIN/pazip_compare --records $STANZAS --format stanzas "${PZ_FLAGS[@]}"
+run_step "pazip_compare: PA-Zip fast parse (the RocksDB write path), Debian stanzas" "$OUT/pazip_debian_fast.jsonl" \
+  $BIN/pazip_compare --records $STANZAS --format stanzas --methods pazip --fast-parse 1 "${PZ_FLAGS[@]}"
 run_step "pazip_compare: PA-Zip vs zstd/lz4, npm repository URLs" "$OUT/pazip_repos.jsonl" \
   $BIN/pazip_compare --records $REPOS --format tsv-values "${PZ_FLAGS[@]}"
 TC_DIR=${TMPDIR:-/tmp}/sctable-bench-tc.$$
