@@ -24,6 +24,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)reader->Get(i, buf, sizeof buf, &len);
     uint64_t l = 0;
     (void)reader->GetLength(i, &l);
+    // A keyed store's records may copy from their key: any key bytes.
+    const std::string_view key(reinterpret_cast<const char*>(data),
+                               size < i % 48 ? size : i % 48);
+    (void)reader->Get(i, key, &value);
+    (void)reader->Get(i, key, buf, sizeof buf, &len);
   }
   (void)reader->Get(n, &value);  // out of range must be an error
   std::vector<uint64_t> ends;

@@ -150,6 +150,7 @@ struct ParsedChunk {
 // (a statistics pass keeps only the counts when `keep` is false).
 void ParseChunk(const DictMatcher* matcher, bool fast,
                 const std::vector<std::string_view>& records,
+                const std::vector<std::string_view>* keys,
                 const Prices* prices, uint64_t stride, bool keep,
                 uint64_t hit_blocks, ParsedChunk* c) {
   RecordEncoder encoder(matcher, fast);
@@ -171,7 +172,8 @@ void ParseChunk(const DictMatcher* matcher, bool fast,
     std::string* sq = keep ? &c->seqs : &seqs;
     std::string* lt = keep ? &c->literals : &lits;
     const size_t t0 = sq->size(), l0 = lt->size();
-    encoder.Parse(records[i], *prices, sq, lt, &c->counts,
+    encoder.Parse(records[i], keys ? (*keys)[i] : std::string_view(),
+                  *prices, sq, lt, &c->counts,
                   hit_blocks ? &c->hits : nullptr);
     if (keep) {
       c->seq_len.push_back(sq->size() - t0);
@@ -185,7 +187,8 @@ void ParseChunk(const DictMatcher* matcher, bool fast,
 
 // Runs ParseChunk over contiguous chunks (balanced by bytes), one per thread.
 void ParseAll(const DictMatcher* matcher, bool fast,
-              const std::vector<std::string_view>& records, uint64_t raw_bytes,
+              const std::vector<std::string_view>& records,
+              const std::vector<std::string_view>* keys, uint64_t raw_bytes,
               int threads, const Prices& prices, uint64_t stride, bool keep,
               uint64_t hit_blocks, std::vector<ParsedChunk>* chunks) {
   const uint64_t n = records.size();
@@ -199,10 +202,10 @@ void ParseAll(const DictMatcher* matcher, bool fast,
   }
   std::vector<std::thread> workers;
   for (int t = 1; t < threads; ++t) {
-    workers.emplace_back(ParseChunk, matcher, fast, std::cref(records), &prices,
-                         stride, keep, hit_blocks, &(*chunks)[t]);
+    workers.emplace_back(ParseChunk, matcher, fast, std::cref(records), keys,
+                         &prices, stride, keep, hit_blocks, &(*chunks)[t]);
   }
-  ParseChunk(matcher, fast, records, &prices, stride, keep, hit_blocks,
+  ParseChunk(matcher, fast, records, keys, &prices, stride, keep, hit_blocks,
              &(*chunks)[0]);
   for (auto& w : workers) w.join();
 }
@@ -331,8 +334,8 @@ Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
     const uint64_t hit_blocks =
         pass == 0 && m != nullptr && !fast
             ? (dict.size() >> RecordEncoder::kHitShift) + 1 : 0;
-    ParseAll(m, options_.fast_parse, records, raw_bytes_, threads, prices,
-             stride, false,
+    ParseAll(m, options_.fast_parse, records, keys_, raw_bytes_, threads,
+             prices, stride, false,
              hit_blocks, &chunks);
     SymbolCounts counts;
     for (const ParsedChunk& c : chunks) counts.Add(c.counts);
@@ -347,8 +350,8 @@ Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
       m = matcher.get();
     }
   }
-  ParseAll(m, options_.fast_parse, records, raw_bytes_, threads, prices, 1,
-           true, 0, &chunks);
+  ParseAll(m, options_.fast_parse, records, keys_, raw_bytes_, threads, prices,
+           1, true, 0, &chunks);
   SymbolCounts counts;
   for (const ParsedChunk& c : chunks) counts.Add(c.counts);
 
@@ -423,6 +426,10 @@ Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
   Header h;
   h.kind = static_cast<uint8_t>(StoreKind::kDictZip);
   h.literal_coding = static_cast<uint8_t>(LiteralCoding::kHuffman);
+  if (keys_ != nullptr) {
+    h.version = kFormatVersion;
+    h.flags = kFlagKeyed;
+  }
   const BuildStats keep = stats_;
   Assemble(records, &h, dict, tables, payload, offs, store);
   const BuildStats assembled = stats_;
@@ -474,6 +481,19 @@ Status PazipBuilder::Finish(std::string* store) {
 Status PazipBuilder::Build(const std::vector<std::string_view>& records,
                            const BuilderOptions& options, std::string* store,
                            BuildStats* stats) {
+  static const std::vector<std::string_view> kNoKeys;
+  return Build(records, kNoKeys, options, store, stats);
+}
+
+Status PazipBuilder::Build(const std::vector<std::string_view>& records,
+                           const std::vector<std::string_view>& keys,
+                           const BuilderOptions& options, std::string* store,
+                           BuildStats* stats) {
+  if (!keys.empty() && keys.size() != records.size()) {
+    return Status::InvalidArgument("pazip: " + std::to_string(keys.size()) +
+                                   " keys for " +
+                                   std::to_string(records.size()) + " records");
+  }
   uint64_t raw = 0, max_len = 0;
   for (const std::string_view r : records) {
     raw += r.size();
@@ -481,6 +501,7 @@ Status PazipBuilder::Build(const std::vector<std::string_view>& records,
   }
   PazipBuilder builder(options);
   builder.finished_ = true;
+  if (!keys.empty()) builder.keys_ = &keys;
   SCTABLE_RETURN_IF_ERROR(builder.FinishRecords(records, raw, max_len, store));
   if (stats != nullptr) *stats = builder.stats_;
   return Status::OK();

@@ -95,6 +95,15 @@ class PazipBuilder {
   static Status Build(const std::vector<std::string_view>& records,
                       const BuilderOptions& options, std::string* store,
                       BuildStats* stats = nullptr);
+  // The same with a key per record (keys[i] for records[i], same lifetime
+  // rules): a keyed store (format version 3), whose records may copy bytes
+  // from their key, so a reader must give each Get that record's key. Keys
+  // that repeat in their records (a name inside its value) cost little.
+  // InvalidArgument if keys.size() != records.size().
+  static Status Build(const std::vector<std::string_view>& records,
+                      const std::vector<std::string_view>& keys,
+                      const BuilderOptions& options, std::string* store,
+                      BuildStats* stats = nullptr);
   // Builds the store and writes it to `path` atomically.
   Status FinishToFile(const std::string& path);
 
@@ -116,6 +125,7 @@ class PazipBuilder {
   std::vector<uint64_t> ends_;  // end of record i in data_
   uint64_t max_record_len_ = 0;
   uint64_t raw_bytes_ = 0;      // of the records being built
+  const Records* keys_ = nullptr;  // per record, for a keyed store
   bool finished_ = false;
   BuildStats stats_;
 };

@@ -16,7 +16,7 @@ void EncodeHeader(const Header& h, char* dst) {
   *p++ = static_cast<char>(h.kind);
   *p++ = static_cast<char>(h.literal_coding);
   *p++ = static_cast<char>(h.record_checksum);
-  *p++ = static_cast<char>(h.reserved);
+  *p++ = static_cast<char>(h.flags);
   const uint64_t fields[] = {h.num_records, h.raw_bytes,   h.max_record_len,
                              h.dict_len,    h.huff_len,    h.payload_len,
                              h.offsets_len, h.dict_xxh,    h.huff_xxh,
@@ -32,7 +32,7 @@ void DecodeHeader(const char* src, Header* h) {
   h->kind = static_cast<uint8_t>(*p++);
   h->literal_coding = static_cast<uint8_t>(*p++);
   h->record_checksum = static_cast<uint8_t>(*p++);
-  h->reserved = static_cast<uint8_t>(*p++);
+  h->flags = static_cast<uint8_t>(*p++);
   uint64_t* fields[] = {&h->num_records, &h->raw_bytes,   &h->max_record_len,
                         &h->dict_len,    &h->huff_len,    &h->payload_len,
                         &h->offsets_len, &h->dict_xxh,    &h->huff_xxh,

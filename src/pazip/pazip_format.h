@@ -7,7 +7,7 @@
 //   store    := header[kHeaderSize] dict dict_pad[16] huff payload offsets
 //               offsets_pad[8]
 //   header   := magic:u64 version:u32 kind:u8 literal_coding:u8
-//               record_checksum:u8 reserved:u8 num_records:u64
+//               record_checksum:u8 flags:u8 num_records:u64
 //               raw_bytes:u64 max_record_len:u64 dict_len:u64 huff_len:u64 payload_len:u64
 //               offsets_len:u64 dict_xxh:u64 huff_xxh:u64 payload_xxh:u64
 //               offsets_xxh:u64 header_xxh:u64            (= 112 bytes)
@@ -35,7 +35,14 @@ namespace pazip {
 // "PAZIPst1" as little-endian bytes: human-readable in a hex dump, and unlike
 // any other sctable magic (CO-Index uses its own).
 inline constexpr uint64_t kMagic = 0x31747350495a4150ull;
-inline constexpr uint32_t kFormatVersion = 2;
+// Version 3 adds header.flags (kFlagKeyed). A store without flags is still
+// written as version 2, byte for byte as before, so older readers read it.
+inline constexpr uint32_t kFormatVersion = 3;
+inline constexpr uint32_t kFormatVersionUnkeyed = 2;
+// header.flags, version 3: records were coded with a key each (any bytes
+// the caller gives back when reading): local matches may reach before the
+// record's start into its key, as if the key preceded the record.
+inline constexpr uint8_t kFlagKeyed = 1;
 inline constexpr size_t kHeaderSize = 112;
 inline constexpr size_t kDictPad = 16;
 inline constexpr size_t kPayloadFrontPad = 8;
@@ -83,7 +90,9 @@ inline constexpr unsigned kHuffMaxBits = 11;
 //                    the builder puts the most used dictionary bytes first,
 //                    so absolute offsets of popular strings are short).
 //   OF (local match at distance d >= 1): nb = floor(log2 d), symbol 64 + nb,
-//                    extra = d - 2^nb.
+//                    extra = d - 2^nb. In a keyed store d may exceed the
+//                    bytes decoded so far by up to the key's length: those
+//                    bytes come from the key's end.
 // Dictionary offsets are below 2^kMaxDictBits.
 // nb <= kMaxExtraBits, so every value is below 2^41.
 inline constexpr unsigned kMinMatch = 3;
@@ -140,11 +149,11 @@ inline unsigned OFLocalSymbol(uint64_t dist, unsigned* nb) {
 
 struct Header {
   uint64_t magic = kMagic;
-  uint32_t version = kFormatVersion;
+  uint32_t version = kFormatVersionUnkeyed;
   uint8_t kind = 0;
   uint8_t literal_coding = 0;
   uint8_t record_checksum = 0;
-  uint8_t reserved = 0;
+  uint8_t flags = 0;  // version 3; 0 in version 2
   uint64_t num_records = 0;
   uint64_t raw_bytes = 0;
   uint64_t max_record_len = 0;  // bounds what a reader allocates per record

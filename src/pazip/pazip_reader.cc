@@ -23,9 +23,13 @@ Status PazipReader::Open(const char* data, size_t size,
   Header& h = r->h_;
   DecodeHeader(data, &h);
   if (h.magic != kMagic) return Bad("header: bad magic");
-  if (h.version != kFormatVersion) {
+  if (h.version != kFormatVersion && h.version != kFormatVersionUnkeyed) {
     return Status::NotSupported("pazip: unknown format version " +
                                 std::to_string(h.version));
+  }
+  if ((h.flags & ~kFlagKeyed) != 0 ||
+      (h.version == kFormatVersionUnkeyed && h.flags != 0)) {
+    return Bad("header: unknown flags");
   }
   // Fuzzing builds skip the checksums checked at open (as zstd does), so the
   // fuzzer reaches the parsing behind them; every bound is still checked.
@@ -171,8 +175,9 @@ Status PazipReader::Locate(uint64_t id, uint64_t* raw_len, bool* coded,
 }
 
 Status PazipReader::Decode(uint64_t raw_len, bool coded, const char* body,
-                           const char* end, char* out) const {
-  if (!DecodeRecordBody(ctx_, body, end, raw_len, coded, out)) {
+                           const char* end, std::string_view key,
+                           char* out) const {
+  if (!DecodeRecordBody(ctx_, body, end, raw_len, coded, key, out)) {
     return Bad("record: corrupt encoding");
   }
   if (checksum_bytes_ && DecodeFixed32(end) != Checksum32(out, raw_len)) {
@@ -181,18 +186,32 @@ Status PazipReader::Decode(uint64_t raw_len, bool coded, const char* body,
   return Status::OK();
 }
 
-Status PazipReader::Get(uint64_t id, std::string* value) const {
+Status PazipReader::NeedsNoKey() const {
+  if (keyed()) {
+    return Status::InvalidArgument("pazip: keyed store: reads need the record's key");
+  }
+  return Status::OK();
+}
+
+Status PazipReader::Get(uint64_t id, std::string_view key,
+                        std::string* value) const {
   uint64_t raw_len;
   bool coded;
   const char* body;
   const char* end;
   SCTABLE_RETURN_IF_ERROR(Locate(id, &raw_len, &coded, &body, &end));
   value->resize(raw_len);
-  return Decode(raw_len, coded, body, end, value->data());
+  return Decode(raw_len, coded, body, end, keyed() ? key : std::string_view(),
+                value->data());
 }
 
-Status PazipReader::Get(uint64_t id, char* buf, size_t cap,
-                        size_t* len) const {
+Status PazipReader::Get(uint64_t id, std::string* value) const {
+  SCTABLE_RETURN_IF_ERROR(NeedsNoKey());
+  return Get(id, std::string_view(), value);
+}
+
+Status PazipReader::Get(uint64_t id, std::string_view key, char* buf,
+                        size_t cap, size_t* len) const {
   uint64_t raw_len;
   bool coded;
   const char* body;
@@ -200,7 +219,14 @@ Status PazipReader::Get(uint64_t id, char* buf, size_t cap,
   SCTABLE_RETURN_IF_ERROR(Locate(id, &raw_len, &coded, &body, &end));
   *len = raw_len;
   if (raw_len > cap) return Status::InvalidArgument("pazip: buffer too small");
-  return Decode(raw_len, coded, body, end, buf);
+  return Decode(raw_len, coded, body, end, keyed() ? key : std::string_view(),
+                buf);
+}
+
+Status PazipReader::Get(uint64_t id, char* buf, size_t cap,
+                        size_t* len) const {
+  SCTABLE_RETURN_IF_ERROR(NeedsNoKey());
+  return Get(id, std::string_view(), buf, cap, len);
 }
 
 Status PazipReader::GetLength(uint64_t id, uint64_t* len) const {
@@ -212,6 +238,7 @@ Status PazipReader::GetLength(uint64_t id, uint64_t* len) const {
 
 Status PazipReader::GetRun(uint64_t first, uint64_t count, std::string* out,
                            std::vector<uint64_t>* ends) const {
+  SCTABLE_RETURN_IF_ERROR(NeedsNoKey());
   uint64_t last;
   if (!CheckedAdd(first, count, &last) || last > h_.num_records) {
     return Status::InvalidArgument("pazip: run out of range");
@@ -224,7 +251,8 @@ Status PazipReader::GetRun(uint64_t first, uint64_t count, std::string* out,
     SCTABLE_RETURN_IF_ERROR(Locate(id, &raw_len, &coded, &body, &end));
     const size_t at = out->size();
     out->resize(at + raw_len);
-    SCTABLE_RETURN_IF_ERROR(Decode(raw_len, coded, body, end, out->data() + at));
+    SCTABLE_RETURN_IF_ERROR(
+        Decode(raw_len, coded, body, end, std::string_view(), out->data() + at));
     ends->push_back(out->size());
   }
   return Status::OK();

@@ -51,12 +51,23 @@ class PazipReader {
   StoreKind kind() const { return static_cast<StoreKind>(h_.kind); }
   uint64_t dict_bytes() const { return h_.dict_len; }
 
-  // Record `id` into *value (replacing its contents).
+  // Whether records were coded with a key each (PazipBuilder::Build with
+  // keys): then every Get needs that record's key, byte for byte.
+  bool keyed() const { return (h_.flags & kFlagKeyed) != 0; }
+
+  // Record `id` into *value (replacing its contents). `key`: the record's
+  // key in a keyed store, ignored otherwise; a wrong key decodes to wrong
+  // bytes or Corruption (caught by record checksums if the store has them).
   // REQUIRES: id < num_records() (else InvalidArgument).
+  Status Get(uint64_t id, std::string_view key, std::string* value) const;
+  // Unkeyed stores only (InvalidArgument on a keyed one).
   Status Get(uint64_t id, std::string* value) const;
 
   // Record `id` into buf[0, cap). Sets *len to the record's length; if it
   // exceeds cap, returns InvalidArgument and writes nothing.
+  Status Get(uint64_t id, std::string_view key, char* buf, size_t cap,
+             size_t* len) const;
+  // Unkeyed stores only (InvalidArgument on a keyed one).
   Status Get(uint64_t id, char* buf, size_t cap, size_t* len) const;
 
   // Length of record `id` without decoding it (reads its header).
@@ -64,6 +75,7 @@ class PazipReader {
 
   // Records [first, first + count) appended to *out back to back; (*ends)[k]
   // is the end of record first + k in *out. Walks the offsets sequentially.
+  // Unkeyed stores only (InvalidArgument on a keyed one).
   Status GetRun(uint64_t first, uint64_t count, std::string* out,
                 std::vector<uint64_t>* ends) const;
 
@@ -82,7 +94,8 @@ class PazipReader {
   Status Locate(uint64_t id, uint64_t* raw_len, bool* coded,
                 const char** body, const char** end) const;
   Status Decode(uint64_t raw_len, bool coded, const char* body,
-                const char* end, char* out) const;
+                const char* end, std::string_view key, char* out) const;
+  Status NeedsNoKey() const;
 
   Header h_;
   const char* dict_ = nullptr;

@@ -14,11 +14,13 @@
 //  * dictionary copies satisfy off + len <= dict_len (checked, no overflow),
 //    the 16-byte chunked copy over-reads at most 15 bytes into kDictPad,
 //    the 32-byte one is only taken when off + 32 <= dict_len + kDictPad;
-//  * local copies satisfy 1 <= dist <= bytes written so far;
+//  * local copies satisfy 1 <= dist <= bytes written so far + key length;
+//    the bytes before the record's start are read from the key, inside it;
 //  * every write satisfies out + len <= out_end; chunked writes only run
 //    when 16 bytes of slack remain.
 #include "pazip/pazip_record_decoder.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/coding.h"
@@ -109,7 +111,7 @@ const char* ParseRecordHeader(const char* begin, const char* end,
 
 bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
                       const char* end, uint64_t raw_len, bool coded,
-                      char* out) {
+                      std::string_view key, char* out) {
   if (!coded) {
     if (static_cast<uint64_t>(end - body) != raw_len) return false;
     if (raw_len) std::memcpy(out, body, raw_len);
@@ -274,7 +276,18 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
       prev_dict_end = off + len;
     } else {  // local match at distance v
       PAZIP_EXTRA(sym - kOFLocalBase, v);
-      if (v > static_cast<uint64_t>(o - out)) return false;
+      const uint64_t written = static_cast<uint64_t>(o - out);
+      if (v > written) {
+        // Starts in the key, which precedes the record; continues (if
+        // longer) from the record's first bytes, overlapping as usual.
+        const uint64_t back = v - written;
+        if (back > key.size()) return false;
+        const uint64_t from_key = std::min<uint64_t>(len, back);
+        std::memcpy(o, key.data() + key.size() - back, from_key);
+        for (uint64_t k = from_key; k < len; ++k) o[k] = o[k - v];
+        o += len;
+        continue;
+      }
       const char* src = o - v;
       if (v >= 16 && len <= 32 && static_cast<uint64_t>(oend - o) >= 32) {
         Copy16(o, src);

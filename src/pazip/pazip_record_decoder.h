@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 #include "pazip/pazip_huffman.h"
 
@@ -64,11 +65,13 @@ const char* ParseRecordHeader(const char* begin, const char* end,
                               uint64_t* raw_len, bool* coded);
 
 // Decodes the body [body, end) of a record whose header said raw_len/coded
-// into out[0, raw_len). Returns false on any inconsistency; `out` may then
-// hold garbage but nothing outside it was written.
+// into out[0, raw_len). `key` is the record's key in a keyed store (empty
+// otherwise): local matches may copy from its end, as if it preceded the
+// record. Returns false on any inconsistency; `out` may then hold garbage
+// but nothing outside it was written. `key` must not overlap `out`.
 bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
                       const char* end, uint64_t raw_len, bool coded,
-                      char* out);
+                      std::string_view key, char* out);
 
 }  // namespace pazip
 }  // namespace sctable

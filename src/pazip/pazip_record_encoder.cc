@@ -125,8 +125,8 @@ void ChooseLiteralContexts(const std::vector<uint64_t>& pair,
 
 void RecordEncoder::Insert(const uint8_t* base, uint64_t pos) {
   const uint32_t h = HashLocal(base + pos);
-  chain_[pos] = head_[h];
-  head_[h] = static_cast<int32_t>(pos + 1);
+  chain_[key_len_ + pos] = head_[h];
+  head_[h] = static_cast<int32_t>(key_len_ + pos + 1);
 }
 
 void RecordEncoder::ParseSegment(const uint8_t* base, uint64_t n, uint64_t s,
@@ -223,14 +223,21 @@ void RecordEncoder::ParseSegment(const uint8_t* base, uint64_t n, uint64_t s,
           }
         }
       }
+    }
+    // Local matches are cheap to look for, and one into the key may start
+    // inside a dictionary match the search skips (a URL's host, then the
+    // package name): with a key they are searched everywhere.
+    if (search || (key_len_ != 0 && rem >= kMinMatch)) {
       if (i + 4 <= n) {
         int32_t cand = head_[HashLocal(base + i)];
         uint64_t best = kMinMatch - 1;
         for (int c = 0; c < kMaxChain && cand > 0; ++c, cand = chain_[cand - 1]) {
-          const uint64_t p = static_cast<uint64_t>(cand - 1);
+          // p < 0: a position in the key before the record.
+          const int64_t p = static_cast<int64_t>(cand - 1) -
+                            static_cast<int64_t>(key_len_);
           const uint64_t l = CommonPrefix(base + p, base + i, rem);
           if (l <= best) continue;
-          const uint64_t dist = i - p;
+          const uint64_t dist = static_cast<uint64_t>(static_cast<int64_t>(i) - p);
           unsigned nb;
           const unsigned sym = OFLocalSymbol(dist, &nb);
           offer(best + 1, l, pr.of[sym] + nb, dist << 2 | 1, 0, false);
@@ -239,6 +246,8 @@ void RecordEncoder::ParseSegment(const uint8_t* base, uint64_t n, uint64_t s,
         }
         if (best >= kMinMatch) longest = std::max(longest, best);
       }
+    }
+    if (search) {
       if (longest >= sufficient_len_) {
         skip_from = i;
         skip_until = i + longest;
@@ -267,14 +276,30 @@ void RecordEncoder::ParseSegment(const uint8_t* base, uint64_t n, uint64_t s,
   *dict_end = nodes_[w].dict_end;
 }
 
-void RecordEncoder::Parse(std::string_view record, const Prices& prices,
-                          std::string* seqs, std::string* literals,
-                          SymbolCounts* counts,
+void RecordEncoder::Parse(std::string_view record, std::string_view key,
+                          const Prices& prices, std::string* seqs,
+                          std::string* literals, SymbolCounts* counts,
                           std::vector<uint32_t>* dict_hits) {
-  const auto* base = reinterpret_cast<const uint8_t*>(record.data());
   const uint64_t n = record.size();
   if (head_.empty()) head_.assign(1u << kHashBits, 0);
-  if (chain_.size() < n) chain_.resize(n);
+  // A key goes in front of the record in one buffer, so a local match may
+  // start in it and run on into the record, as the decoder copies.
+  key_len_ = std::min<uint64_t>(key.size(), kMaxKeyBytes);
+  const uint8_t* base;
+  if (key_len_ == 0) {
+    base = reinterpret_cast<const uint8_t*>(record.data());
+  } else {
+    buf_.assign(key.data() + key.size() - key_len_, key_len_);
+    buf_.append(record.data(), n);
+    base = reinterpret_cast<const uint8_t*>(buf_.data()) + key_len_;
+  }
+  if (chain_.size() < key_len_ + n) chain_.resize(key_len_ + n);
+  const uint8_t* const first = base - key_len_;
+  for (uint64_t c = 0; c < key_len_ && c + 4 <= key_len_ + n; ++c) {
+    const uint32_t h = HashLocal(first + c);
+    chain_[c] = head_[h];
+    head_[h] = static_cast<int32_t>(c + 1);
+  }
   matches_.clear();
   uint64_t litlen = 0, dict_end = 0;
   for (uint64_t s = 0; s < n; s += kSegment) {
@@ -309,8 +334,8 @@ void RecordEncoder::Parse(std::string_view record, const Prices& prices,
     PutVarint64(seqs, 0);
     counts->ll[LLSymbol(n - pos, &nb)]++;
   }
-  // Reset only the hash slots this record touched.
-  for (uint64_t k = 0; k + 4 <= n; ++k) head_[HashLocal(base + k)] = 0;
+  // Reset only the hash slots this record (and its key) touched.
+  for (uint64_t k = 0; k + 4 <= key_len_ + n; ++k) head_[HashLocal(first + k)] = 0;
 }
 
 }  // namespace pazip

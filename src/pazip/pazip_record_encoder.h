@@ -104,10 +104,13 @@ class RecordEncoder {
   // prev_dict_end)), off << 2 | 2 (dictionary, absolute) or dist << 2 | 1
   // (local). Appends literals to *literals; counts symbols into *counts and,
   // if dict_hits is given, dictionary matches per 2^kHitShift-byte block.
+  // `key` (empty for none): bytes that precede the record for local
+  // matches (its last kMaxKeyBytes are searched), as in a keyed store.
   // REQUIRES: record.size() <= kMaxSeqValue.
-  void Parse(std::string_view record, const Prices& prices, std::string* seqs,
-             std::string* literals, SymbolCounts* counts,
-             std::vector<uint32_t>* dict_hits = nullptr);
+  void Parse(std::string_view record, std::string_view key,
+             const Prices& prices, std::string* seqs, std::string* literals,
+             SymbolCounts* counts, std::vector<uint32_t>* dict_hits = nullptr);
+  static constexpr uint64_t kMaxKeyBytes = 1024;
   static constexpr unsigned kHitShift = 6;
 
   static constexpr uint64_t kSegment = 1 << 16;
@@ -142,8 +145,12 @@ class RecordEncoder {
   const uint64_t sufficient_len_;
   const uint64_t lazy_len_;  // 0: off
   const bool frontier_;
+  // Positions in the hash chains count from the start of the key bytes
+  // used (key_len_ of them) that precede the record in buf_.
   std::vector<int32_t> head_;   // hash -> last position + 1 (0 = none)
   std::vector<int32_t> chain_;  // position -> previous position + 1
+  uint64_t key_len_ = 0;
+  std::string buf_;             // key bytes used + record, when keyed
   std::vector<Node> nodes_;
   std::vector<Match> matches_;
 };

@@ -203,6 +203,14 @@ rocksdb::Status SearchableTableBuilder::Finish() {
   std::string key_image;
   Status s = KeyIndexBuilder::Build(keys, options_.index_nest_level, &key_image);
   if (!s.ok()) return status_ = ToRocksStatus(s, "building key index");
+  // Each entry's value is coded with its user key (entries of key k are
+  // [start k, start k+1) in entry order).
+  std::vector<std::string_view> value_keys;
+  value_keys.reserve(versions_.num_entries());
+  for (uint64_t k = 0; k < keys.size(); ++k) {
+    const uint64_t n = versions_.num_entries_of(k);
+    for (uint64_t e = 0; e < n; ++e) value_keys.push_back(keys[k]);
+  }
   keys.clear();
   keys.shrink_to_fit();
 
@@ -219,10 +227,17 @@ rocksdb::Status SearchableTableBuilder::Finish() {
   vopts.checksum_level = options_.checksum_level;
   vopts.fast_parse = options_.value_effort == 0;
   uint64_t dict_bytes = 0;
-  s = ValueStoreBuilder::Build(records, vopts, &value_image, &dict_bytes);
+  if (value_keys.size() != records.size()) {
+    return status_ = rocksdb::Status::Corruption(
+               "SearchableTable: entries and values differ in number");
+  }
+  s = ValueStoreBuilder::Build(records, value_keys, vopts, &value_image,
+                               &dict_bytes);
   if (!s.ok()) return status_ = ToRocksStatus(s, "building value store");
   records.clear();
   records.shrink_to_fit();
+  value_keys.clear();
+  value_keys.shrink_to_fit();
   values_.reset();  // removes the spool file
 
   std::string version_image;

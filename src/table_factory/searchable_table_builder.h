@@ -7,8 +7,10 @@
 // metaindex and the footer.
 //
 // Memory while building: spool_memory_bytes + the user-key bytes + about
-// 24 bytes per entry (value offset, version data) + the sections being
-// written (compressed, so smaller than the input).
+// 24 bytes per entry (value offset, version data) + at Finish 16 bytes per
+// entry (its user key, which its value is coded with) and the value store's
+// build memory (pazip_builder.h) + the sections being written (compressed,
+// so smaller than the input).
 //
 // Call order: (Add)* (SetSeqnoTimeTableProperties)? (Finish | Abandon).
 // Not thread-safe (RocksDB drives one builder from one thread).

@@ -247,7 +247,7 @@ class SearchableTableIterator : public rocksdb::InternalIterator {
     std::string* buf = &value_buf_;
     const bool pin = IsValuePinned();
     if (pin) buf = new std::string;
-    Status s = table_->values().Get(entry_, buf);
+    Status s = table_->values().Get(entry_, user_key_, buf);
     if (!s.ok()) {
       if (pin) delete buf;
       // An iterator with a non-OK status must not be Valid (RocksDB's
@@ -520,7 +520,9 @@ rocksdb::Status SearchableTableReader::Get(const rocksdb::ReadOptions&,
     uint8_t type;
     if (!EntryAt(e, &seq, &type)) return CorruptEntry(e);
     if (Pack(seq, type) > target) continue;  // newer than the snapshot
-    Status vs = values_.Get(e, &value);
+    Status vs = values_.Get(
+        e, std::string_view(lookup.user_key.data(), lookup.user_key.size()),
+        &value);
     if (!vs.ok()) return ToRocksStatus(vs, "values");
     rocksdb::ParsedInternalKey found(lookup.user_key, seq,
                                      static_cast<rocksdb::ValueType>(type));
@@ -605,14 +607,25 @@ rocksdb::Status SearchableTableReader::VerifyChecksum(
   if (!s.ok()) return ToRocksStatus(s, path + ": keys");
   s = values_.Verify();
   if (!s.ok()) return ToRocksStatus(s, path + ": values");
+  // Every value decodes with its entry's user key, walked in key order.
   std::string value;
-  for (uint64_t e = 0; e < values_.num_records(); ++e) {
-    s = values_.Get(e, &value);
-    if (!s.ok()) return ToRocksStatus(s, path + ": values");
-    uint64_t seq;
-    uint8_t type;
-    if (!versions_.Entry(e, &seq, &type)) return CorruptEntry(e);
+  uint64_t e = 0;
+  KeyIndex::Cursor c(&keys_);
+  for (c.SeekToFirst(); c.Valid(); c.Next()) {
+    uint64_t begin, end;
+    s = versions_.EntryRange(c.id(), &begin, &end);
+    if (!s.ok()) return ToRocksStatus(s, path + ": versions");
+    if (begin != e || end > values_.num_records()) return CorruptEntry(e);
+    for (; e < end; ++e) {
+      s = values_.Get(e, c.key(), &value);
+      if (!s.ok()) return ToRocksStatus(s, path + ": values");
+      uint64_t seq;
+      uint8_t type;
+      if (!versions_.Entry(e, &seq, &type)) return CorruptEntry(e);
+    }
   }
+  if (!c.status().ok()) return ToRocksStatus(c.status(), path + ": keys");
+  if (e != values_.num_records()) return CorruptEntry(e);
   return rocksdb::Status::OK();
 }
 

@@ -7,6 +7,7 @@
 namespace sctable {
 
 Status ValueStoreBuilder::Build(const std::vector<std::string_view>& records,
+                                const std::vector<std::string_view>& keys,
                                 const ValueStoreOptions& options,
                                 std::string* image, uint64_t* dict_bytes) {
   pazip::BuilderOptions bo;
@@ -18,7 +19,8 @@ Status ValueStoreBuilder::Build(const std::vector<std::string_view>& records,
                                                    : pazip::RecordChecksum::kNone;
   // Borrows the records (no copy): the caller keeps them alive until here.
   pazip::BuildStats stats;
-  SCTABLE_RETURN_IF_ERROR(pazip::PazipBuilder::Build(records, bo, image, &stats));
+  SCTABLE_RETURN_IF_ERROR(
+      pazip::PazipBuilder::Build(records, keys, bo, image, &stats));
   if (dict_bytes != nullptr) *dict_bytes = stats.dict_bytes;
   return Status::OK();
 }
@@ -40,8 +42,9 @@ size_t ValueStore::memory_usage() const {
   return sizeof(Rep) + (rep_->reader ? rep_->reader->memory_usage() : 0);
 }
 
-Status ValueStore::Get(uint64_t id, std::string* out) const {
-  return rep_->reader->Get(id, out);
+Status ValueStore::Get(uint64_t id, std::string_view key,
+                       std::string* out) const {
+  return rep_->reader->Get(id, key, out);
 }
 
 }  // namespace sctable

@@ -22,9 +22,13 @@ struct ValueStoreOptions {
 class ValueStoreBuilder {
  public:
   // Builds the store image from all records (views into memory the caller
-  // keeps alive, e.g. a mapped spool file).
+  // keeps alive, e.g. a mapped spool file). keys[i] (same lifetime; empty
+  // vector: none) is record i's key: the table passes each entry's user key,
+  // which values often repeat (a package name inside its stanza, a name in
+  // its repository URL), and hands it back to Get.
   // *dict_bytes (optional) receives the size of the store's dictionary.
   static Status Build(const std::vector<std::string_view>& records,
+                      const std::vector<std::string_view>& keys,
                       const ValueStoreOptions& options, std::string* image,
                       uint64_t* dict_bytes = nullptr);
 };
@@ -41,8 +45,9 @@ class ValueStore {
   Status Verify() const;
   uint64_t num_records() const;
   size_t memory_usage() const;
-  // Decodes record `id` into *out (replacing its contents). Thread-safe.
-  Status Get(uint64_t id, std::string* out) const;
+  // Decodes record `id`, whose key is `key` (the one given to Build),
+  // into *out (replacing its contents). Thread-safe.
+  Status Get(uint64_t id, std::string_view key, std::string* out) const;
 
  private:
   struct Rep;

@@ -36,6 +36,11 @@ class VersionDataBuilder {
   }
   uint64_t num_keys() const { return starts_.size(); }
   uint64_t num_entries() const { return packed_.size(); }
+  // Entries of key #k. REQUIRES: k < num_keys().
+  uint64_t num_entries_of(uint64_t k) const {
+    return (k + 1 < starts_.size() ? starts_[k + 1] : packed_.size()) -
+           starts_[k];
+  }
   // Bytes of memory held (for the builder's memory accounting).
   uint64_t memory_bytes() const { return (starts_.size() + packed_.size()) * 8; }
 

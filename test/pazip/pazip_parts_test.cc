@@ -128,12 +128,12 @@ TEST(PazipRecordDecoderTest, DecodesHandMadeRecord) {
   ASSERT_EQ(body, b + header);
   ASSERT_TRUE(coded);
   char out[10];
-  ASSERT_TRUE(DecodeRecordBody(ctx, body, e, raw_len, coded, out));
+  ASSERT_TRUE(DecodeRecordBody(ctx, body, e, raw_len, coded, {}, out));
   EXPECT_EQ(std::string(out, 10), "ababab" + std::string("XYZW"));
   auto decodes = [&](const std::string& bad) {
     return DecodeRecordBody(ctx, bad.data() + (body - payload.data()),
                             bad.data() + (e - payload.data()), raw_len, coded,
-                            out);
+                            {}, out);
   };
   // Dictionary offset past the end (extra bits 3: off 6, 6 + 4 > 10 is
   // fine, so use a dictionary of 9 bytes instead), a local distance before
@@ -253,8 +253,70 @@ TEST(PazipGoldenTest, SmallStoreBytesArePinned) {
   EXPECT_EQ(h.magic, kMagic);
   EXPECT_EQ(std::string(store.data(), 8), "PAZIPst1");
   EXPECT_EQ(h.kind, static_cast<uint8_t>(StoreKind::kDictZip));
+  EXPECT_EQ(h.version, 2u);  // unkeyed stores keep version 2's bytes
+  EXPECT_EQ(h.flags, 0u);
   EXPECT_EQ(store.size(), 4752u);
   EXPECT_EQ(Checksum64(store), 14814829457095921605ull);
+}
+
+// The same for a keyed store (format version 3, flags bit 0).
+TEST(PazipGoldenTest, SmallKeyedStoreBytesArePinned) {
+  std::vector<std::string> records, keys;
+  for (int i = 0; i < 400; ++i) {
+    keys.push_back("golden" + std::to_string(i));
+    records.push_back("Package: golden" + std::to_string(i) + "\nVersion: 1." +
+                      std::to_string(i % 7) + "\n");
+  }
+  BuilderOptions opt;
+  opt.dictionary.min_bytes = 256;
+  std::vector<std::string_view> rv(records.begin(), records.end());
+  std::vector<std::string_view> kv(keys.begin(), keys.end());
+  std::string store;
+  ASSERT_TRUE(PazipBuilder::Build(rv, kv, opt, &store).ok());
+  Header h;
+  DecodeHeader(store.data(), &h);
+  EXPECT_EQ(h.version, 3u);
+  EXPECT_EQ(h.flags, kFlagKeyed);
+  EXPECT_EQ(store.size(), 4916u);
+  EXPECT_EQ(Checksum64(store), 16606872099351608130ull);
+}
+
+// A local match may reach into the key by at most its length: a record
+// coded entirely from its key, read with shorter keys, must be rejected
+// (ASan builds check that nothing outside the key is read).
+TEST(PazipKeyedTest, DecoderRejectsMatchesBeforeTheKeysStart) {
+  std::vector<std::string> records, keys;
+  for (int i = 0; i < 300; ++i) {
+    keys.push_back("k" + std::to_string(i * 7919) + "-some-longer-name-" +
+                   std::to_string(i));
+    records.push_back(keys.back());  // the record is its key
+  }
+  std::vector<std::string_view> rv(records.begin(), records.end());
+  std::vector<std::string_view> kv(keys.begin(), keys.end());
+  std::string store;
+  BuilderOptions opt;
+  opt.dictionary.min_bytes = 256;  // else a 16 KiB dictionary outweighs 9 KB
+  ASSERT_TRUE(PazipBuilder::Build(rv, kv, opt, &store).ok());
+  std::unique_ptr<PazipReader> reader;
+  ASSERT_TRUE(PazipReader::Open(store.data(), store.size(), &reader).ok());
+  ASSERT_TRUE(reader->keyed());
+  std::string value;
+  int rejected = 0;
+  for (size_t i = 0; i < records.size(); ++i) {
+    ASSERT_TRUE(reader->Get(i, keys[i], &value).ok()) << i;
+    ASSERT_EQ(value, records[i]);
+    // Shorter keys (separate buffers, so ASan sees any read past them).
+    for (size_t cut : {size_t{0}, size_t{1}, keys[i].size() / 2}) {
+      const std::string shorter = keys[i].substr(keys[i].size() - cut);
+      Status st = reader->Get(i, shorter, &value);
+      if (!st.ok()) {
+        EXPECT_TRUE(st.IsCorruption()) << st.ToString();
+        ++rejected;
+      }
+    }
+  }
+  // Nearly every record copies most of itself from its key.
+  EXPECT_GT(rejected, static_cast<int>(records.size()));
 }
 
 }  // namespace

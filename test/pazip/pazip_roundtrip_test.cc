@@ -72,6 +72,89 @@ TEST(PazipRoundTripTest, FastParseRoundTripsForAnyThreadCount) {
   }
 }
 
+// Keyed stores: values that repeat their key (as a repository URL repeats
+// its package name) get smaller, every record reads back with its key, and
+// reads without a key are refused.
+TEST(PazipRoundTripTest, KeyedRecordsUseTheirKeys) {
+  std::mt19937 rng(5);
+  std::vector<std::string> keys, records;
+  for (int i = 0; i < 4000; ++i) {
+    std::string name = RandomBytes(6 + rng() % 10, &rng);
+    for (char& ch : name) ch = static_cast<char>('a' + static_cast<uint8_t>(ch) % 26);
+    keys.push_back("@scope" + std::to_string(i % 50) + "/" + name);
+    records.push_back(i % 5 == 0 ? std::string()
+                                 : "https://github.com/" + keys.back().substr(1) +
+                                       (i % 3 ? ".git" : ""));
+  }
+  // Keys longer than the encoder searches, and binary keys.
+  keys[7] = std::string(5000, 'x') + keys[7];
+  records[7] = "see " + keys[7].substr(4990) + " and " + keys[7].substr(0, 20);
+  keys[8] = std::string("\0\xff\0", 3);
+  records[8] = std::string("\0\xff\0\0\xff\0", 6);
+  std::vector<std::string_view> rv(records.begin(), records.end());
+  std::vector<std::string_view> kv(keys.begin(), keys.end());
+  for (bool fast : {false, true}) {
+    for (RecordChecksum cs : {RecordChecksum::kNone, RecordChecksum::kXxh32}) {
+      BuilderOptions options;
+      options.fast_parse = fast;
+      options.record_checksum = cs;
+      std::string keyed, plain;
+      ASSERT_TRUE(PazipBuilder::Build(rv, kv, options, &keyed).ok());
+      ASSERT_TRUE(PazipBuilder::Build(rv, options, &plain).ok());
+      EXPECT_LT(keyed.size() * 100, plain.size() * 85)
+          << keyed.size() << " vs " << plain.size();
+      std::unique_ptr<PazipReader> reader;
+      ReaderOptions ro;
+      ro.verify_checksums = true;
+      ASSERT_TRUE(PazipReader::Open(keyed.data(), keyed.size(), &reader, ro).ok());
+      ASSERT_TRUE(reader->keyed());
+      std::string value;
+      std::vector<char> buf(6000);
+      for (size_t i = 0; i < records.size(); ++i) {
+        ASSERT_TRUE(reader->Get(i, keys[i], &value).ok()) << i;
+        ASSERT_EQ(value, records[i]) << i;
+        size_t len = 0;
+        ASSERT_TRUE(reader->Get(i, keys[i], buf.data(), buf.size(), &len).ok());
+        ASSERT_EQ(std::string(buf.data(), len), records[i]);
+      }
+      EXPECT_TRUE(reader->Get(1, &value).IsInvalidArgument());
+      size_t len = 0;
+      EXPECT_TRUE(reader->Get(1, buf.data(), buf.size(), &len).IsInvalidArgument());
+      std::vector<uint64_t> ends;
+      EXPECT_TRUE(reader->GetRun(0, 2, &value, &ends).IsInvalidArgument());
+      // With record checksums, a record read with another record's key is
+      // caught rather than returned wrong.
+      if (cs == RecordChecksum::kXxh32) {
+        int caught = 0;
+        for (size_t i = 1; i < 200; ++i) {
+          if (records[i].empty()) continue;
+          Status st = reader->Get(i, keys[i - 1], &value);
+          if (st.ok()) {
+            EXPECT_EQ(value, records[i]) << i;  // did not use its key
+          } else {
+            EXPECT_TRUE(st.IsCorruption());
+            ++caught;
+          }
+        }
+        EXPECT_GT(caught, 100);
+      }
+    }
+  }
+  // The plain overloads read an unkeyed store, and keys must match records.
+  std::string plain, bad;
+  ASSERT_TRUE(PazipBuilder::Build(rv, BuilderOptions(), &plain).ok());
+  std::unique_ptr<PazipReader> reader;
+  ASSERT_TRUE(PazipReader::Open(plain.data(), plain.size(), &reader).ok());
+  EXPECT_FALSE(reader->keyed());
+  std::string value;
+  ASSERT_TRUE(reader->Get(1, &value).ok());
+  EXPECT_EQ(value, records[1]);
+  ASSERT_TRUE(reader->Get(1, "ignored", &value).ok());
+  EXPECT_EQ(value, records[1]);
+  kv.pop_back();
+  EXPECT_TRUE(PazipBuilder::Build(rv, kv, BuilderOptions(), &bad).IsInvalidArgument());
+}
+
 TEST(PazipRoundTripTest, StructuredRecordsCompress) {
   const auto records = StructuredRecords(3000, 1);
   BuildStats stats;
