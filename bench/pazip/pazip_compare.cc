@@ -18,6 +18,9 @@
 // inside the block, plus 12 bytes per block (offset + first record id).
 // get_ns: mean over `reads` uniformly random ids (same ids for every
 // method), median over `reps` repetitions. seq_mb_s: all records in id order.
+// With --format tsv-values, `--methods ...,pazip_keyed` also builds a keyed
+// PA-Zip store (each value coded with its TSV key, as SearchableTable does;
+// reads pass the key), with the same options as `pazip`.
 #define ZSTD_STATIC_LINKING_ONLY
 #define LZ4_STATIC_LINKING_ONLY
 #include <lz4.h>
@@ -47,7 +50,8 @@ double Seconds(Clock::time_point a, Clock::time_point b) {
 }
 
 std::vector<std::string_view> SplitRecords(const std::string& data,
-                                           const std::string& format) {
+                                           const std::string& format,
+                                           std::vector<std::string_view>* keys) {
   std::vector<std::string_view> out;
   std::string_view all(data);
   if (format == "stanzas") {
@@ -71,6 +75,7 @@ std::vector<std::string_view> SplitRecords(const std::string& data,
     if (format == "tsv-values") {
       const size_t tab = line.find('\t');
       if (tab == std::string_view::npos) continue;
+      keys->push_back(line.substr(0, tab));
       line = line.substr(tab + 1);
     }
     out.push_back(line);
@@ -122,7 +127,8 @@ int main(int argc, char** argv) {
   std::string data;
   sctable::Status s = sctable::ReadFileToString(path, &data);
   if (!s.ok()) { fprintf(stderr, "%s\n", s.ToString().c_str()); return 1; }
-  const std::vector<std::string_view> records = SplitRecords(data, format);
+  std::vector<std::string_view> keys;  // tsv-values only
+  const std::vector<std::string_view> records = SplitRecords(data, format, &keys);
   const uint64_t n = records.size();
   uint64_t raw = 0, max_len = 0;
   for (auto r : records) raw += r.size(), max_len = std::max<uint64_t>(max_len, r.size());
@@ -162,6 +168,38 @@ int main(int argc, char** argv) {
         return total;
       },
       [&] { return (uint64_t)pz_store.size(); }});
+
+  // --- PA-Zip, keyed (opt-in: --methods ...,pazip_keyed) --------------------
+  std::string pzk_store;
+  std::unique_ptr<sctable::pazip::PazipReader> pzk;
+  if (!keys.empty() &&
+      ("," + methods_arg + ",").find(",pazip_keyed,") != std::string::npos) {
+    methods.push_back(Method{
+        "pazip_keyed",
+        [&] {
+          sctable::pazip::BuilderOptions opt;
+          if (dict_fraction >= 0) opt.dictionary.fraction = dict_fraction;
+          if (threads > 0) opt.threads = threads;
+          opt.fast_parse = fast_parse;
+          if (!sctable::pazip::PazipBuilder::Build(records, keys, opt, &pzk_store).ok()) abort();
+          if (!sctable::pazip::PazipReader::Open(pzk_store.data(), pzk_store.size(), &pzk).ok()) abort();
+        },
+        [&](uint64_t id, char* out) {
+          size_t len;
+          if (!pzk->Get(id, keys[id], out, buf.size(), &len).ok()) abort();
+          return len;
+        },
+        [&] {
+          uint64_t total = 0;
+          size_t len;
+          for (uint64_t id = 0; id < n; ++id) {
+            if (!pzk->Get(id, keys[id], buf.data(), buf.size(), &len).ok()) abort();
+            total += len;
+          }
+          return total;
+        },
+        [&] { return (uint64_t)pzk_store.size(); }});
+  }
 
   // --- zstd per record with a trained dictionary ---------------------------
   std::string zdict;

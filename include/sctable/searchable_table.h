@@ -40,8 +40,8 @@ struct SearchableTableOptions {
   int index_nest_level = 0;
 
   // Size of the global value dictionary as a fraction of the value bytes of
-  // the file, in per mille (0 = the store's default, chosen by measurement).
-  // Range [0, 500].
+  // the file, in per mille (0 = the default, 20, chosen by measurement:
+  // docs/design.md "Keyed stores"). Range [0, 500].
   int dict_per_mille = 0;
 
   // Effort of value compression. 0: a fast parse (several times faster to

@@ -12,9 +12,15 @@ Status ValueStoreBuilder::Build(const std::vector<std::string_view>& records,
                                 std::string* image, uint64_t* dict_bytes) {
   pazip::BuilderOptions bo;
   bo.fast_parse = options.fast_parse;
-  if (options.dict_per_mille > 0) {
-    bo.dictionary.fraction = options.dict_per_mille / 1000.0;
-  }
+  // Keyed values need less dictionary than PA-Zip's own 3% default: part of
+  // what it supplied now comes from the keys. Measured, fast parse, keyed
+  // (store bytes): Debian index 1.5% 12,436,899, 2% 12,433,872,
+  // 3% 12,578,439; first 1 M npm URLs 1% 10,169,767, 2% 10,246,992,
+  // 3% 10,467,716.
+  constexpr double kTableDictFraction = 0.02;
+  bo.dictionary.fraction = options.dict_per_mille > 0
+                               ? options.dict_per_mille / 1000.0
+                               : kTableDictFraction;
   bo.record_checksum = options.checksum_level >= 2 ? pazip::RecordChecksum::kXxh32
                                                    : pazip::RecordChecksum::kNone;
   // Borrows the records (no copy): the caller keeps them alive until here.

@@ -108,7 +108,9 @@ TEST_P(SearchableTableDBTest, PutGetAfterFlushAndReopen) {
   ASSERT_FALSE(magics.empty());
   for (auto& [level, ms] : magics) {
     for (uint64_t m : ms) {
-      if (level >= GetParam().fallback_below_level) EXPECT_EQ(m, kMagic);
+      if (level >= GetParam().fallback_below_level) {
+        EXPECT_EQ(m, kMagic);
+      }
     }
   }
 }
