@@ -36,26 +36,46 @@ std::string EncodeOffsets(const std::vector<uint64_t>& offsets) {
   uint64_t acc = 0;
   unsigned nacc = 0;
   uint64_t bit_pos = 0;
+  // Appends the low `width` bits of v, LSB-first (width <= 56 fits with
+  // nacc < 8).
+  auto put = [&](uint64_t v, unsigned width) {
+    if (width == 0) return;
+    acc |= (v & ((uint64_t{1} << width) - 1)) << nacc;
+    nacc += width;
+    while (nacc >= 8) {
+      bits.push_back(static_cast<char>(acc & 0xff));
+      acc >>= 8;
+      nacc -= 8;
+    }
+    bit_pos += width;
+  };
   for (uint64_t b = 0; b < nb; ++b) {
     const uint64_t first = b * kOffsetsPerBlock;
     const uint64_t last = std::min(count, first + kOffsetsPerBlock);
     const uint64_t base = offsets[first];
+    const uint64_t m = last - first - 1;  // values v_1..v_m after the base
     const uint64_t span = offsets[last - 1] - base;
-    unsigned width = span == 0 ? 0 : 64 - __builtin_clzll(span);
-    assert(width <= kMaxOffsetWidth);
+    // Elias-Fano: L low bits each, then m ones and span >> L zeros; the L
+    // with the fewest bits.
+    unsigned low = 0;
+    uint64_t best = ~uint64_t{0};
+    for (unsigned l = 0; l <= kMaxOffsetWidth; ++l) {
+      const uint64_t cost = m * l + (span >> l);
+      if (cost < best) { best = cost; low = l; }
+    }
     PutFixed64(&entries, base);
-    PutFixed64(&entries, (bit_pos << 8) | width);
+    PutFixed64(&entries, (bit_pos << 8) | low);
+    for (uint64_t k = first + 1; k < last; ++k) put(offsets[k] - base, low);
+    uint64_t high_prev = 0;
     for (uint64_t k = first + 1; k < last; ++k) {
-      const uint64_t v = offsets[k] - base;
-      // Append `width` bits LSB-first (width <= 56 fits with nacc < 8).
-      acc |= v << nacc;
-      nacc += width;
-      while (nacc >= 8) {
-        bits.push_back(static_cast<char>(acc & 0xff));
-        acc >>= 8;
-        nacc -= 8;
+      const uint64_t high = (offsets[k] - base) >> low;
+      for (uint64_t z = high - high_prev; z > 0;) {  // zeros, then a one
+        const unsigned w = static_cast<unsigned>(std::min<uint64_t>(z, 56));
+        put(0, w);
+        z -= w;
       }
-      bit_pos += width;
+      put(1, 1);
+      high_prev = high;
     }
   }
   if (nacc > 0) bits.push_back(static_cast<char>(acc & 0xff));

@@ -17,10 +17,14 @@
 //   offsets  := block_entry[nb] packed_bits   (nb = ceil((n+1)/64))
 //   block_entry := base:u64 (bit_pos:u56 | width:u8 in one u64)
 //
-// Offset k (0 <= k <= n) lives in block b = k/64, slot j = k%64:
-//   offset = base_b + (j == 0 ? 0 : bits(bit_pos_b + (j-1)*width_b, width_b)).
-// The packed bits are LSB-first; readers load 8 bytes at a time, which the
-// 8 padding bytes after the offsets section keep in bounds.
+// Offset k (0 <= k <= n) lives in block b = k/64, slot j = k%64; offset =
+// base_b + v_j with v_0 = 0. Version 3 (Elias-Fano per block, `width` = the
+// number L of low bits): the block's m = (its offsets - 1) values v_1..v_m
+// are m*L low bits (v_j's at bit_pos + (j-1)*L) followed by the high bits,
+// where v_j sets bit (v_j >> L) + j - 1. Version 2: v_j = bits(bit_pos +
+// (j-1)*width, width). The packed bits are LSB-first; readers load 8 bytes
+// at a time, which the 8 padding bytes after the offsets section keep in
+// bounds.
 #pragma once
 
 #include <cstddef>
@@ -35,10 +39,10 @@ namespace pazip {
 // "PAZIPst1" as little-endian bytes: human-readable in a hex dump, and unlike
 // any other sctable magic (CO-Index uses its own).
 inline constexpr uint64_t kMagic = 0x31747350495a4150ull;
-// Version 3 adds header.flags (kFlagKeyed). A store without flags is still
-// written as version 2, byte for byte as before, so older readers read it.
+// Version 3: header.flags (kFlagKeyed) and Elias-Fano offsets. Readers
+// also read version 2 (flags 0, fixed-width offsets).
 inline constexpr uint32_t kFormatVersion = 3;
-inline constexpr uint32_t kFormatVersionUnkeyed = 2;
+inline constexpr uint32_t kFormatVersion2 = 2;
 // header.flags, version 3: records were coded with a key each (any bytes
 // the caller gives back when reading): local matches may reach before the
 // record's start into its key, as if the key preceded the record.
@@ -149,7 +153,7 @@ inline unsigned OFLocalSymbol(uint64_t dist, unsigned* nb) {
 
 struct Header {
   uint64_t magic = kMagic;
-  uint32_t version = kFormatVersionUnkeyed;
+  uint32_t version = kFormatVersion;
   uint8_t kind = 0;
   uint8_t literal_coding = 0;
   uint8_t record_checksum = 0;
@@ -188,6 +192,14 @@ inline uint64_t LoadU64(const char* p) {
 
 // Number of offsets-section bytes for a store of `n` records, given the
 // packed-bit total; used by the builder and the reader's open check.
+// Offset k of an offsets section (block entries, then `packed` holding
+// packed_bits bits) of `num_offsets` offsets in format `version`, into
+// *off. REQUIRES: k < num_offsets, and 8 readable bytes past the packed
+// bits. False on damage detected (never reads outside those bounds).
+bool ReadOffset(const char* entries, uint64_t num_blocks, const char* packed,
+                uint64_t packed_bits, uint64_t num_offsets, uint32_t version,
+                uint64_t k, uint64_t* off);
+
 inline uint64_t NumOffsetBlocks(uint64_t n) {
   return (n + 1 + kOffsetsPerBlock - 1) / kOffsetsPerBlock;
 }

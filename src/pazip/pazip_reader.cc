@@ -1,5 +1,6 @@
 #include "pazip/pazip_reader.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/checksum.h"
@@ -23,12 +24,12 @@ Status PazipReader::Open(const char* data, size_t size,
   Header& h = r->h_;
   DecodeHeader(data, &h);
   if (h.magic != kMagic) return Bad("header: bad magic");
-  if (h.version != kFormatVersion && h.version != kFormatVersionUnkeyed) {
+  if (h.version != kFormatVersion && h.version != kFormatVersion2) {
     return Status::NotSupported("pazip: unknown format version " +
                                 std::to_string(h.version));
   }
   if ((h.flags & ~kFlagKeyed) != 0 ||
-      (h.version == kFormatVersionUnkeyed && h.flags != 0)) {
+      (h.version == kFormatVersion2 && h.flags != 0)) {
     return Bad("header: unknown flags");
   }
   // Fuzzing builds skip the checksums checked at open (as zstd does), so the
@@ -112,24 +113,8 @@ Status PazipReader::VerifyChecksums() const {
 }
 
 bool PazipReader::Offset(uint64_t k, uint64_t* off) const {
-  const char* e = offsets_ + (k / kOffsetsPerBlock) * kBlockEntrySize;
-  const uint64_t base = LoadU64(e);
-  const uint64_t j = k % kOffsetsPerBlock;
-  if (j == 0) {
-    *off = base;
-    return true;
-  }
-  const uint64_t meta = LoadU64(e + 8);
-  const unsigned w = static_cast<unsigned>(meta & 0xff);
-  const uint64_t pos = meta >> 8;
-  if (w > kMaxOffsetWidth || pos > packed_bits_ ||
-      j * w > packed_bits_ - pos) {
-    return false;
-  }
-  const uint64_t bit = pos + (j - 1) * w;
-  const uint64_t word = LoadU64(packed_ + (bit >> 3)) >> (bit & 7);
-  const uint64_t v = w == 0 ? 0 : word & ((1ull << w) - 1);
-  return CheckedAdd(base, v, off);
+  return ReadOffset(offsets_, num_blocks_, packed_, packed_bits_,
+                    h_.num_records + 1, h_.version, k, off);
 }
 
 bool PazipReader::RecordBounds(uint64_t id, const char** begin,

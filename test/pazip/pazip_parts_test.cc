@@ -3,6 +3,8 @@
 // dictionary matcher against brute force, and golden bytes that pin the
 // format.
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <random>
 
 #include "common/checksum.h"
@@ -56,11 +58,37 @@ TEST(PazipOffsetsTest, LargeAndSkewedOffsetsRoundTrip) {
   std::vector<std::string> records;
   for (int i = 0; i < 300; ++i) records.push_back(std::string(i % 5 == 0 ? 0 : i, 'q'));
   ExpectRoundTrip(records);
-  std::vector<uint64_t> offs = {8};
-  for (int i = 0; i < 200; ++i) offs.push_back(offs.back() + (i == 100 ? (1ull << 40) : i));
-  const std::string bytes = EncodeOffsets(offs);
-  EXPECT_EQ(bytes.size() % 1, 0u);
-  EXPECT_GE(bytes.size(), NumOffsetBlocks(199) * kBlockEntrySize);
+  // The offsets section itself, read back by ReadOffset: gaps of 0, small
+  // and huge (zero runs longer than a load, low widths up to 56), and
+  // partial last blocks.
+  std::mt19937_64 rng(17);
+  for (int round = 0; round < 40; ++round) {
+    std::vector<uint64_t> offs = {8};
+    const int n = 1 + static_cast<int>(rng() % 300);
+    for (int i = 0; i < n; ++i) {
+      const uint64_t kind = rng() % 10;
+      const uint64_t gap = kind < 3 ? 0 : kind < 8 ? rng() % 40
+                                     : kind < 9 ? rng() % 5000 : (rng() % 3) << (20 + rng() % 21);
+      offs.push_back(offs.back() + gap);
+    }
+    std::string bytes = EncodeOffsets(offs);
+    const uint64_t blocks = NumOffsetBlocks(offs.size() - 1);
+    ASSERT_GE(bytes.size(), blocks * kBlockEntrySize);
+    const uint64_t packed_bits = (bytes.size() - blocks * kBlockEntrySize) * 8;
+    bytes.append(8, '\0');  // the section's padding
+    for (uint64_t k = 0; k < offs.size(); ++k) {
+      uint64_t off = 0;
+      ASSERT_TRUE(ReadOffset(bytes.data(), blocks, bytes.data() + blocks * kBlockEntrySize,
+                             packed_bits, offs.size(), kFormatVersion, k, &off))
+          << round << " " << k;
+      ASSERT_EQ(off, offs[k]) << round << " " << k;
+    }
+  }
+  // Elias-Fano needs fewer bits than fixed widths for even small records:
+  // 64 offsets 11 bytes apart take 16 + 63 * 10 bits with fixed widths.
+  std::vector<uint64_t> even = {8};
+  for (int i = 0; i < 63; ++i) even.push_back(even.back() + 9 + i % 5);
+  EXPECT_LE(EncodeOffsets(even).size(), 16u + (63 * 6 + 7) / 8);
 }
 
 // A hand-made coded record (format version 2): literals "ab", then a local
@@ -253,10 +281,40 @@ TEST(PazipGoldenTest, SmallStoreBytesArePinned) {
   EXPECT_EQ(h.magic, kMagic);
   EXPECT_EQ(std::string(store.data(), 8), "PAZIPst1");
   EXPECT_EQ(h.kind, static_cast<uint8_t>(StoreKind::kDictZip));
-  EXPECT_EQ(h.version, 2u);  // unkeyed stores keep version 2's bytes
+  EXPECT_EQ(h.version, 3u);
   EXPECT_EQ(h.flags, 0u);
-  EXPECT_EQ(store.size(), 4752u);
+  EXPECT_EQ(store.size(), 4521u);
+  EXPECT_EQ(Checksum64(store), 1478465716099153027ull);
+}
+
+// Version 2 stores (fixed-width offsets, no flags) still read: the same
+// records as above, built by the version 2 writer (4752 bytes).
+TEST(PazipGoldenTest, VersionTwoStoreStillReads) {
+  std::ifstream f(std::string(SCTABLE_SOURCE_DIR) + "/test/pazip/testdata/v2_small.pazip",
+                  std::ios::binary);
+  const std::string store((std::istreambuf_iterator<char>(f)),
+                          std::istreambuf_iterator<char>());
+  ASSERT_EQ(store.size(), 4752u);
   EXPECT_EQ(Checksum64(store), 14814829457095921605ull);
+  std::unique_ptr<PazipReader> reader;
+  ReaderOptions ro;
+  ro.verify_checksums = true;
+  ASSERT_TRUE(PazipReader::Open(store.data(), store.size(), &reader, ro).ok());
+  EXPECT_FALSE(reader->keyed());
+  ASSERT_EQ(reader->num_records(), 400u);
+  std::string value;
+  for (int i = 0; i < 400; ++i) {
+    ASSERT_TRUE(reader->Get(i, &value).ok()) << i;
+    EXPECT_EQ(value, "Package: golden" + std::to_string(i % 7) + "\nVersion: 1." +
+                         std::to_string(i) + "\n");
+  }
+  // A version 2 header with flags set is refused.
+  std::string flagged = store;
+  flagged[15] = 1;
+  Header h;
+  DecodeHeader(flagged.data(), &h);
+  EncodeHeader(h, &flagged[0]);
+  EXPECT_TRUE(PazipReader::Open(flagged.data(), flagged.size(), &reader).IsCorruption());
 }
 
 // The same for a keyed store (format version 3, flags bit 0).
@@ -277,8 +335,8 @@ TEST(PazipGoldenTest, SmallKeyedStoreBytesArePinned) {
   DecodeHeader(store.data(), &h);
   EXPECT_EQ(h.version, 3u);
   EXPECT_EQ(h.flags, kFlagKeyed);
-  EXPECT_EQ(store.size(), 4916u);
-  EXPECT_EQ(Checksum64(store), 16606872099351608130ull);
+  EXPECT_EQ(store.size(), 4690u);
+  EXPECT_EQ(Checksum64(store), 4933561175160149000ull);
 }
 
 // A local match may reach into the key by at most its length: a record
