@@ -4,7 +4,9 @@
 // through the same write path (batched writes, flush, full compaction), and
 // prints one JSON object per line per format, then ratios against
 // BlockBasedTable. Each format runs in its own child process, so its
-// peak_rss_bytes is its own.
+// peak_rss_bytes is its own. Then one more child reads SearchableTable's and
+// BlockBasedTable's DBs in alternating batches (RunInterleaved) and prints
+// the in-memory read ratios measured side by side.
 //
 //   table_compare --tsv FILE | --stanzas FILE [--key-fields F1,F2,...]
 //                 [--gets N] [--seeks N] [--dir DIR]
@@ -254,8 +256,93 @@ int RunFormat(const Format& fmt, const std::map<std::string, std::string>& kv,
       get_budget, seek_next, scan_mb_s, rss, write_s, flush_s, compact_s);
   std::fputs(budget_lines.c_str(), stdout);
   std::fflush(stdout);
-  db.reset();
-  rocksdb::DestroyDB(path, rocksdb::Options());
+  db.reset();  // the parent destroys it after the interleaved phase
+  return 0;
+}
+
+// The in-memory reads of SearchableTable and BlockBasedTable again, in one
+// process, alternating batches of kBatch operations between the two DBs
+// (kept by RunFormat), so machine load that changes during the run falls on
+// both alike: the per-format figures above come from runs one after the
+// other and their ratios drift with the machine. Prints one line with both
+// formats' rates and their ratios.
+int RunInterleaved(const std::map<std::string, std::string>& kv,
+                   const std::string& dir, uint64_t gets, uint64_t seeks) {
+  constexpr uint64_t kBatch = 10000;
+  std::vector<const std::string*> keys;
+  uint64_t raw = 0;
+  for (auto& [k, v] : kv) {
+    keys.push_back(&k);
+    raw += k.size() + v.size();
+  }
+  const char* names[2] = {"SearchableTable", "BlockBasedTable"};
+  std::unique_ptr<rocksdb::DB> dbs[2];
+  for (int f = 0; f < 2; ++f) {
+    rocksdb::DB* raw_db = nullptr;
+    rocksdb::Status s = rocksdb::DB::Open(Format{names[f]}.Make(raw * 2 + (64 << 20), false),
+                                          dir + "/" + names[f], &raw_db);
+    if (!s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
+    dbs[f].reset(raw_db);
+  }
+  // The same query sequence for both formats.
+  std::vector<uint64_t> ids(std::max(gets, seeks));
+  std::mt19937_64 rng(11);
+  for (auto& id : ids) id = rng() % keys.size();
+  enum { kPresent, kAbsent, kSeek, kOps };
+  double secs[2][kOps] = {};
+  uint64_t done[kOps] = {};
+  auto batch = [&](int f, int op, uint64_t from, uint64_t n) {
+    rocksdb::DB* d = dbs[f].get();
+    std::string v, k;
+    uint64_t found = 0;
+    auto t = Clock::now();
+    if (op == kSeek) {
+      std::unique_ptr<rocksdb::Iterator> it(d->NewIterator(rocksdb::ReadOptions()));
+      for (uint64_t i = from; i < from + n; ++i) {
+        it->Seek(*keys[ids[i]]);
+        for (int j = 0; j < 10 && it->Valid(); ++j) it->Next();
+      }
+      found = n;
+    } else {
+      for (uint64_t i = from; i < from + n; ++i) {
+        k = *keys[ids[i]];
+        if (op == kAbsent) k += "\x01" "absent";
+        if (d->Get(rocksdb::ReadOptions(), k, &v).ok()) ++found;
+      }
+      if (op == kAbsent) found = found == 0 ? n : 0;
+    }
+    secs[f][op] += Seconds(t);
+    if (found != n) {
+      std::fprintf(stderr, "%s: wrong results in the interleaved phase\n", names[f]);
+      std::exit(1);
+    }
+  };
+  // Warm both, then alternate; the first format of each pair alternates
+  // too, so neither always runs on caches the other left.
+  for (int f = 0; f < 2; ++f) batch(f, kPresent, 0, std::min<uint64_t>(gets, keys.size()));
+  const uint64_t total[kOps] = {gets, gets, seeks};
+  for (int op = 0; op < kOps; ++op) {
+    for (uint64_t from = 0, b = 0; from < total[op]; from += kBatch, ++b) {
+      const uint64_t n = std::min(kBatch, total[op] - from);
+      batch(static_cast<int>(b & 1), op, from, n);
+      batch(static_cast<int>((b & 1) ^ 1), op, from, n);
+      done[op] += n;
+    }
+  }
+  const char* fields[kOps] = {"get_present_ops_s", "get_absent_ops_s", "seek_next_ops_s"};
+  std::printf("{\"interleaved\":\"SearchableTable,BlockBasedTable\",\"batch\":%llu",
+              (unsigned long long)kBatch);
+  for (int f = 0; f < 2; ++f) {
+    for (int op = 0; op < kOps; ++op) {
+      std::printf(",\"%s_%s\":%.0f", names[f], fields[op], done[op] / secs[f][op]);
+    }
+  }
+  std::printf("}\n{\"ratio\":\"SearchableTable/BlockBasedTable interleaved\"");
+  for (int op = 0; op < kOps; ++op) {
+    std::printf(",\"%s\":%.3f", fields[op], secs[1][op] / secs[0][op]);
+  }
+  std::printf("}\n");
+  std::fflush(stdout);
   return 0;
 }
 
@@ -350,6 +437,7 @@ int main(int argc, char** argv) {
     }
   }
   if (lines.count("SearchableTable") == 0 || lines.count("BlockBasedTable") == 0) {
+    for (const char* name : names) rocksdb::DestroyDB(dir + "/" + name, rocksdb::Options());
     return 0;
   }
   // Ratios against BlockBasedTable.
@@ -365,5 +453,15 @@ int main(int argc, char** argv) {
     std::printf(",\"%s\":%.3f", f, field("SearchableTable", f) / field("BlockBasedTable", f));
   }
   std::printf("}\n");
+  std::fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) std::_Exit(RunInterleaved(kv, dir, gets, seeks));
+  int status = 0;
+  waitpid(pid, &status, 0);
+  for (const char* name : names) rocksdb::DestroyDB(dir + "/" + name, rocksdb::Options());
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::fprintf(stderr, "table_compare: interleaved phase failed\n");
+    return 1;
+  }
   return 0;
 }
