@@ -139,66 +139,48 @@ int main(int argc, char** argv) {
 
   std::vector<Method> methods;
 
-  // --- PA-Zip -------------------------------------------------------------
-  std::string pz_store;
-  std::unique_ptr<sctable::pazip::PazipReader> pz;
-  sctable::pazip::BuildStats pz_stats;
-  methods.push_back(Method{
-      "pazip",
-      [&] {
-        sctable::pazip::BuilderOptions opt;
-        if (dict_fraction >= 0) opt.dictionary.fraction = dict_fraction;
-        if (threads > 0) opt.threads = threads;
-        opt.fast_parse = fast_parse;
-        if (!sctable::pazip::PazipBuilder::Build(records, opt, &pz_store, &pz_stats).ok()) abort();
-        if (!sctable::pazip::PazipReader::Open(pz_store.data(), pz_store.size(), &pz).ok()) abort();
-      },
-      [&](uint64_t id, char* out) {
-        size_t len;
-        if (!pz->Get(id, out, buf.size(), &len).ok()) abort();
-        return len;
-      },
-      [&] {
-        uint64_t total = 0;
-        size_t len;
-        for (uint64_t id = 0; id < n; ++id) {
-          if (!pz->Get(id, buf.data(), buf.size(), &len).ok()) abort();
-          total += len;
-        }
-        return total;
-      },
-      [&] { return (uint64_t)pz_store.size(); }});
-
-  // --- PA-Zip, keyed (opt-in: --methods ...,pazip_keyed) --------------------
-  std::string pzk_store;
-  std::unique_ptr<sctable::pazip::PazipReader> pzk;
-  if (!keys.empty() &&
-      ("," + methods_arg + ",").find(",pazip_keyed,") != std::string::npos) {
-    methods.push_back(Method{
-        "pazip_keyed",
-        [&] {
+  // --- PA-Zip, and keyed PA-Zip (opt-in: --methods ...,pazip_keyed) -------
+  // `with_keys`: build a keyed store over the TSV's keys, and read with them.
+  auto pazip_method = [&](const char* name,
+                          const std::vector<std::string_view>* with_keys,
+                          std::string* store,
+                          std::unique_ptr<sctable::pazip::PazipReader>* reader,
+                          sctable::pazip::BuildStats* stats) {
+    auto get = [&, with_keys, reader](uint64_t id, char* out) {
+      size_t len;
+      const sctable::Status st =
+          with_keys ? (*reader)->Get(id, (*with_keys)[id], out, buf.size(), &len)
+                    : (*reader)->Get(id, out, buf.size(), &len);
+      if (!st.ok()) abort();
+      return len;
+    };
+    return Method{
+        name,
+        [&, with_keys, store, reader, stats] {
           sctable::pazip::BuilderOptions opt;
           if (dict_fraction >= 0) opt.dictionary.fraction = dict_fraction;
           if (threads > 0) opt.threads = threads;
           opt.fast_parse = fast_parse;
-          if (!sctable::pazip::PazipBuilder::Build(records, keys, opt, &pzk_store).ok()) abort();
-          if (!sctable::pazip::PazipReader::Open(pzk_store.data(), pzk_store.size(), &pzk).ok()) abort();
+          const std::vector<std::string_view> no_keys;
+          if (!sctable::pazip::PazipBuilder::Build(records, with_keys ? *with_keys : no_keys,
+                                                   opt, store, stats).ok()) abort();
+          if (!sctable::pazip::PazipReader::Open(store->data(), store->size(), reader).ok()) abort();
         },
-        [&](uint64_t id, char* out) {
-          size_t len;
-          if (!pzk->Get(id, keys[id], out, buf.size(), &len).ok()) abort();
-          return len;
-        },
-        [&] {
+        get,
+        [&, get] {
           uint64_t total = 0;
-          size_t len;
-          for (uint64_t id = 0; id < n; ++id) {
-            if (!pzk->Get(id, keys[id], buf.data(), buf.size(), &len).ok()) abort();
-            total += len;
-          }
+          for (uint64_t id = 0; id < n; ++id) total += get(id, buf.data());
           return total;
         },
-        [&] { return (uint64_t)pzk_store.size(); }});
+        [store] { return (uint64_t)store->size(); }};
+  };
+  std::string pz_store, pzk_store;
+  std::unique_ptr<sctable::pazip::PazipReader> pz, pzk;
+  sctable::pazip::BuildStats pz_stats, pzk_stats;
+  methods.push_back(pazip_method("pazip", nullptr, &pz_store, &pz, &pz_stats));
+  if (!keys.empty() &&
+      ("," + methods_arg + ",").find(",pazip_keyed,") != std::string::npos) {
+    methods.push_back(pazip_method("pazip_keyed", &keys, &pzk_store, &pzk, &pzk_stats));
   }
 
   // --- zstd per record with a trained dictionary ---------------------------
