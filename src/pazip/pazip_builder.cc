@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <atomic>
 #include <thread>
 
 #include "common/checksum.h"
@@ -157,77 +158,113 @@ Status PazipBuilder::BuildRaw(const Records& records, std::string* store) {
 
 namespace {
 
-// The parse of a contiguous range of records, made by one thread.
-struct ParsedChunk {
+// The parse of one block of records.
+struct ParsedBlock {
   uint64_t first = 0, last = 0;       // records [first, last)
   std::string seqs, literals;
   std::vector<uint64_t> seq_len, lit_len;  // per record
+};
+
+// What one thread counted over the blocks it parsed.
+struct ParseTally {
   SymbolCounts counts;
   std::vector<uint32_t> hits;  // dictionary matches per block (if wanted)
 };
 
-// Parses records [c->first, c->last) whose id is a multiple of `stride`
-// (a statistics pass keeps only the counts when `keep` is false).
-void ParseChunk(const DictMatcher* matcher, bool fast,
-                const std::vector<std::string_view>& records,
-                const std::vector<std::string_view>* keys,
-                const Prices* prices, uint64_t stride, bool keep,
-                uint64_t hit_blocks, ParsedChunk* c) {
-  RecordEncoder encoder(matcher, fast);
-  if (hit_blocks) c->hits.assign(hit_blocks, 0);
-  if (keep) {
-    c->seq_len.reserve(c->last - c->first);
-    c->lit_len.reserve(c->last - c->first);
+// Work is cut into blocks of contiguous records of about `block_bytes` each
+// (boundaries depend only on the record sizes), which threads claim one at a
+// time: records differ in cost per byte, and in a compaction other threads
+// take the cores unevenly, so one fixed chunk per thread (rounds 1-6) left
+// one thread idle for up to a quarter of the parse.
+std::vector<ParsedBlock> WorkBlocks(const std::vector<std::string_view>& records,
+                                    uint64_t block_bytes) {
+  std::vector<ParsedBlock> blocks;
+  const uint64_t n = records.size();
+  for (uint64_t i = 0; i < n;) {
+    ParsedBlock b;
+    b.first = i;
+    uint64_t acc = 0;
+    while (i < n && (acc < block_bytes || i == b.first)) acc += records[i++].size();
+    b.last = i;
+    blocks.push_back(std::move(b));
   }
-  std::string seqs, lits;
-  for (uint64_t i = c->first; i < c->last; ++i) {
-    if (i % stride != 0) continue;
-    if (records[i].size() > kMaxSeqValue) {  // stored verbatim
-      if (keep) {
-        c->seq_len.push_back(0);
-        c->lit_len.push_back(0);
-      }
-      continue;
-    }
-    std::string* sq = keep ? &c->seqs : &seqs;
-    std::string* lt = keep ? &c->literals : &lits;
-    const size_t t0 = sq->size(), l0 = lt->size();
-    encoder.Parse(records[i], keys ? (*keys)[i] : std::string_view(),
-                  *prices, sq, lt, &c->counts,
-                  hit_blocks ? &c->hits : nullptr);
-    if (keep) {
-      c->seq_len.push_back(sq->size() - t0);
-      c->lit_len.push_back(lt->size() - l0);
-    } else {
-      seqs.clear();
-      lits.clear();
-    }
-  }
+  return blocks;
 }
 
-// Runs ParseChunk over contiguous chunks (balanced by bytes), one per thread.
+// Runs fn(block, thread) for every block in [0, num_blocks), blocks claimed
+// in order by up to `threads` threads (the calling one is thread 0).
+template <typename Fn>
+void ForEachBlock(size_t num_blocks, int threads, const Fn& fn) {
+  std::atomic<size_t> next{0};
+  auto work = [&](int t) {
+    for (size_t k; (k = next.fetch_add(1, std::memory_order_relaxed)) < num_blocks;) {
+      fn(k, t);
+    }
+  };
+  const int used = static_cast<int>(
+      std::min<size_t>(static_cast<size_t>(threads), std::max<size_t>(num_blocks, 1)));
+  std::vector<std::thread> workers;
+  for (int t = 1; t < used; ++t) workers.emplace_back(work, t);
+  work(0);
+  for (auto& w : workers) w.join();
+}
+
+// Parses, in every block, the records whose id is a multiple of `stride`; a
+// statistics pass (`keep` false) keeps only the counts. The threads' counts
+// (and, with hit_blocks, dictionary hits) are summed into *total, so neither
+// depends on which thread parsed what.
 void ParseAll(const DictMatcher* matcher, bool fast,
               const std::vector<std::string_view>& records,
-              const std::vector<std::string_view>* keys, uint64_t raw_bytes,
-              int threads, const Prices& prices, uint64_t stride, bool keep,
-              uint64_t hit_blocks, std::vector<ParsedChunk>* chunks) {
-  const uint64_t n = records.size();
-  chunks->assign(threads, ParsedChunk());
-  uint64_t i = 0, acc = 0;
-  for (int t = 0; t < threads; ++t) {
-    (*chunks)[t].first = i;
-    const uint64_t goal = raw_bytes / threads * (t + 1);
-    while (i < n && (t == threads - 1 || acc < goal)) acc += records[i++].size();
-    (*chunks)[t].last = i;
+              const std::vector<std::string_view>* keys, int threads,
+              uint64_t block_bytes, const Prices& prices, uint64_t stride,
+              bool keep, uint64_t hit_blocks, std::vector<ParsedBlock>* blocks,
+              ParseTally* total) {
+  *blocks = WorkBlocks(records, block_bytes);
+  std::vector<ParseTally> tallies(threads);
+  std::vector<std::unique_ptr<RecordEncoder>> encoders(threads);
+  ForEachBlock(blocks->size(), threads, [&](size_t k, int t) {
+    ParsedBlock* c = &(*blocks)[k];
+    ParseTally* tally = &tallies[t];
+    if (encoders[t] == nullptr) {
+      encoders[t] = std::make_unique<RecordEncoder>(matcher, fast);
+      if (hit_blocks) tally->hits.assign(hit_blocks, 0);
+    }
+    RecordEncoder& encoder = *encoders[t];
+    if (keep) {
+      c->seq_len.reserve(c->last - c->first);
+      c->lit_len.reserve(c->last - c->first);
+    }
+    std::string seqs, lits;
+    for (uint64_t i = c->first; i < c->last; ++i) {
+      if (i % stride != 0) continue;
+      if (records[i].size() > kMaxSeqValue) {  // stored verbatim
+        if (keep) {
+          c->seq_len.push_back(0);
+          c->lit_len.push_back(0);
+        }
+        continue;
+      }
+      std::string* sq = keep ? &c->seqs : &seqs;
+      std::string* lt = keep ? &c->literals : &lits;
+      const size_t t0 = sq->size(), l0 = lt->size();
+      encoder.Parse(records[i], keys ? (*keys)[i] : std::string_view(),
+                    prices, sq, lt, &tally->counts,
+                    hit_blocks ? &tally->hits : nullptr);
+      if (keep) {
+        c->seq_len.push_back(sq->size() - t0);
+        c->lit_len.push_back(lt->size() - l0);
+      } else {
+        seqs.clear();
+        lits.clear();
+      }
+    }
+  });
+  *total = ParseTally();
+  if (hit_blocks) total->hits.assign(hit_blocks, 0);
+  for (const ParseTally& tally : tallies) {
+    total->counts.Add(tally.counts);
+    for (uint64_t b = 0; b < tally.hits.size(); ++b) total->hits[b] += tally.hits[b];
   }
-  std::vector<std::thread> workers;
-  for (int t = 1; t < threads; ++t) {
-    workers.emplace_back(ParseChunk, matcher, fast, std::cref(records), keys,
-                         &prices, stride, keep, hit_blocks, &(*chunks)[t]);
-  }
-  ParseChunk(matcher, fast, records, keys, &prices, stride, keep, hit_blocks,
-             &(*chunks)[0]);
-  for (auto& w : workers) w.join();
 }
 
 // One global Huffman code: lengths, and codes in the stream's bit order.
@@ -236,11 +273,11 @@ struct Code {
   uint16_t code[256] = {0};
 };
 
-// Emits the records of one parsed chunk, each coded or verbatim, whichever
+// Emits the records of one parsed block, each coded or verbatim, whichever
 // is smaller: *payload gets their bytes, *offs their starts relative to
-// *payload, *st the counts. Chunks are independent, so each runs on its own
-// thread and the pieces are concatenated in order.
-void EmitChunk(const ParsedChunk& c,
+// *payload, *st the counts. Blocks are independent, so threads emit them in
+// any order and the pieces are concatenated in block order.
+void EmitBlock(const ParsedBlock& c,
                const std::vector<std::string_view>& records,
                const Code* lit, const uint8_t* lit_context, const Code& ll,
                const Code& ml, const Code& of, RecordChecksum checksum,
@@ -338,13 +375,15 @@ Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
   auto matcher = std::make_unique<DictMatcher>(dict);
   const DictMatcher* m = dict.empty() ? nullptr : matcher.get();
   const int threads = std::max(1, std::min<int>(options_.threads, 16));
+  const uint64_t block_bytes = std::max<uint64_t>(options_.work_block_bytes, 1);
 
   // Statistics passes over a sample of the records: parse with the current
   // prices, derive prices from the symbols that parse used, repeat; then the
   // full parse with those prices. Records are independent, so contiguous
-  // chunks go to threads; the output does not depend on the thread count.
+  // blocks go to threads; the output does not depend on the thread count.
   Prices prices = Prices::Default();
-  std::vector<ParsedChunk> chunks;
+  std::vector<ParsedBlock> blocks;
+  ParseTally tally;
   const bool fast = options_.fast_parse;
   const uint64_t stride = n < 256 ? 1 : fast ? kFastStatsStride : kStatsStride;
   // After the first pass (not with fast_parse) the dictionary's samples are
@@ -354,26 +393,19 @@ Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
     const uint64_t hit_blocks =
         pass == 0 && m != nullptr && !fast
             ? (dict.size() >> RecordEncoder::kHitShift) + 1 : 0;
-    ParseAll(m, options_.fast_parse, records, keys_, raw_bytes_, threads,
-             prices, stride, false,
-             hit_blocks, &chunks);
-    SymbolCounts counts;
-    for (const ParsedChunk& c : chunks) counts.Add(c.counts);
-    prices = Prices::FromCounts(counts);
+    ParseAll(m, fast, records, keys_, threads, block_bytes, prices, stride,
+             false, hit_blocks, &blocks, &tally);
+    prices = Prices::FromCounts(tally.counts);
     if (hit_blocks) {
-      std::vector<uint64_t> hits(hit_blocks, 0);
-      for (const ParsedChunk& c : chunks) {
-        for (uint64_t b = 0; b < hit_blocks; ++b) hits[b] += c.hits[b];
-      }
+      const std::vector<uint64_t> hits(tally.hits.begin(), tally.hits.end());
       dict = ReorderDictionary(dict, &sample_ends, hits, RecordEncoder::kHitShift);
       matcher = std::make_unique<DictMatcher>(dict);
       m = matcher.get();
     }
   }
-  ParseAll(m, options_.fast_parse, records, keys_, raw_bytes_, threads, prices,
-           1, true, 0, &chunks);
-  SymbolCounts counts;
-  for (const ParsedChunk& c : chunks) counts.Add(c.counts);
+  ParseAll(m, fast, records, keys_, threads, block_bytes, prices, 1, true, 0,
+           &blocks, &tally);
+  const SymbolCounts& counts = tally.counts;
 
   // The global tables: literals (read backward, MSB-first codes) and the
   // three sequence fields (read forward, LSB-first codes).
@@ -402,28 +434,24 @@ Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
   std::memcpy(&tables[kSeqTablesOffset + kSeqSymbols], ml.len, kSeqSymbols);
   std::memcpy(&tables[kSeqTablesOffset + 2 * kSeqSymbols], of.len, kSeqSymbols);
 
-  // Pass 2: emit each chunk's records on its own thread.
-  std::vector<std::string> pieces(chunks.size());
-  std::vector<std::vector<uint64_t>> piece_offs(chunks.size());
-  std::vector<BuildStats> piece_stats(chunks.size());
-  {
-    auto emit = [&](size_t k) {
-      EmitChunk(chunks[k], records, lit, lit_context, ll, ml, of,
-                options_.record_checksum, &pieces[k], &piece_offs[k],
-                &piece_stats[k]);
-    };
-    std::vector<std::thread> workers;
-    for (size_t k = 1; k < chunks.size(); ++k) workers.emplace_back(emit, k);
-    emit(0);
-    for (auto& w : workers) w.join();
-  }
+  // Pass 2: emit the blocks, claimed by the threads as in the parse; a
+  // block's parse output is freed once it is coded.
+  std::vector<std::string> pieces(blocks.size());
+  std::vector<std::vector<uint64_t>> piece_offs(blocks.size());
+  std::vector<BuildStats> piece_stats(blocks.size());
+  ForEachBlock(blocks.size(), threads, [&](size_t k, int) {
+    EmitBlock(blocks[k], records, lit, lit_context, ll, ml, of,
+              options_.record_checksum, &pieces[k], &piece_offs[k],
+              &piece_stats[k]);
+    blocks[k] = ParsedBlock();
+  });
   std::string payload(kPayloadFrontPad, '\0');
   std::vector<uint64_t> offs;
   offs.reserve(n + 1);
   uint64_t total = payload.size();
   for (const std::string& piece : pieces) total += piece.size();
   payload.reserve(total + kPayloadBackPad);
-  for (size_t k = 0; k < chunks.size(); ++k) {
+  for (size_t k = 0; k < blocks.size(); ++k) {
     const uint64_t base = payload.size();
     for (const uint64_t o : piece_offs[k]) offs.push_back(base + o);
     payload.append(pieces[k]);

@@ -47,6 +47,10 @@ struct BuilderOptions {
   // Threads that parse records (records are independent, the output does
   // not depend on this number). 2 = the builder's thread plus one worker.
   int threads = 2;
+  // Threads claim records in blocks of about this many bytes, one block at
+  // a time (the blocks and so the output depend only on the record sizes,
+  // not on the threads). Small values are for tests that need many blocks.
+  uint64_t work_block_bytes = 256 << 10;
   // A faster parse (same format; see RecordEncoder): for builds on the write
   // path such as RocksDB compactions.
   bool fast_parse = false;

@@ -25,15 +25,23 @@ TEST(PazipRoundTripTest, BorrowedBuildMatchesAddFinishForAnyThreadCount) {
   const auto records = StructuredRecords(2000, 7);
   const std::string expected = BuildStore(records);
   std::vector<std::string_view> views(records.begin(), records.end());
+  // Blocks of 1 KiB (many) and of the default size (one block): the bytes
+  // must not depend on either the threads or the block size.
+  uint64_t raw = 0;
+  for (const std::string& r : records) raw += r.size();
+  ASSERT_GT(raw, 32u << 10);  // at least 32 blocks of 1 KiB
   for (int threads : {1, 2, 3}) {
-    BuilderOptions options;
-    options.threads = threads;
-    std::string store;
-    BuildStats stats;
-    ASSERT_TRUE(PazipBuilder::Build(views, options, &store, &stats).ok());
-    EXPECT_EQ(store, expected) << threads << " threads";
-    EXPECT_EQ(stats.store_bytes, store.size());
-    EXPECT_EQ(stats.num_records, records.size());
+    for (uint64_t block : {uint64_t{1} << 10, BuilderOptions().work_block_bytes}) {
+      BuilderOptions options;
+      options.threads = threads;
+      options.work_block_bytes = block;
+      std::string store;
+      BuildStats stats;
+      ASSERT_TRUE(PazipBuilder::Build(views, options, &store, &stats).ok());
+      EXPECT_EQ(store, expected) << threads << " threads, blocks of " << block;
+      EXPECT_EQ(stats.store_bytes, store.size());
+      EXPECT_EQ(stats.num_records, records.size());
+    }
   }
   std::string store;
   ASSERT_TRUE(PazipBuilder::Build({}, BuilderOptions(), &store).ok());
@@ -58,6 +66,7 @@ TEST(PazipRoundTripTest, FastParseRoundTripsForAnyThreadCount) {
   for (int threads : {1, 2, 3}) {
     BuilderOptions options = fast;
     options.threads = threads;
+    options.work_block_bytes = 2 << 10;
     std::string store;
     BuildStats stats;
     ASSERT_TRUE(PazipBuilder::Build(views, options, &store, &stats).ok());
