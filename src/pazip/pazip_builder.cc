@@ -1,10 +1,10 @@
 #include "pazip/pazip_builder.h"
 
 #include <cassert>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <memory>
-#include <atomic>
 #include <thread>
 
 #include "common/checksum.h"
@@ -168,7 +168,7 @@ struct ParsedBlock {
 // What one thread counted over the blocks it parsed.
 struct ParseTally {
   SymbolCounts counts;
-  std::vector<uint32_t> hits;  // dictionary matches per block (if wanted)
+  std::vector<uint32_t> hits;  // dictionary matches per 2^kHitShift bytes of it
 };
 
 // Work is cut into blocks of contiguous records of about `block_bytes` each
@@ -211,15 +211,14 @@ void ForEachBlock(size_t num_blocks, int threads, const Fn& fn) {
 
 // Parses, in every block, the records whose id is a multiple of `stride`; a
 // statistics pass (`keep` false) keeps only the counts. The threads' counts
-// (and, with hit_blocks, dictionary hits) are summed into *total, so neither
-// depends on which thread parsed what.
+// (and, with hit_blocks, dictionary hits) are summed into *counts and *hits,
+// so neither depends on which thread parsed what.
 void ParseAll(const DictMatcher* matcher, bool fast,
               const std::vector<std::string_view>& records,
               const std::vector<std::string_view>* keys, int threads,
-              uint64_t block_bytes, const Prices& prices, uint64_t stride,
-              bool keep, uint64_t hit_blocks, std::vector<ParsedBlock>* blocks,
-              ParseTally* total) {
-  *blocks = WorkBlocks(records, block_bytes);
+              const Prices& prices, uint64_t stride, bool keep,
+              uint64_t hit_blocks, std::vector<ParsedBlock>* blocks,
+              SymbolCounts* counts, std::vector<uint64_t>* hits) {
   std::vector<ParseTally> tallies(threads);
   std::vector<std::unique_ptr<RecordEncoder>> encoders(threads);
   ForEachBlock(blocks->size(), threads, [&](size_t k, int t) {
@@ -259,11 +258,11 @@ void ParseAll(const DictMatcher* matcher, bool fast,
       }
     }
   });
-  *total = ParseTally();
-  if (hit_blocks) total->hits.assign(hit_blocks, 0);
+  *counts = SymbolCounts();
+  hits->assign(hit_blocks, 0);
   for (const ParseTally& tally : tallies) {
-    total->counts.Add(tally.counts);
-    for (uint64_t b = 0; b < tally.hits.size(); ++b) total->hits[b] += tally.hits[b];
+    counts->Add(tally.counts);
+    for (uint64_t b = 0; b < tally.hits.size(); ++b) (*hits)[b] += tally.hits[b];
   }
 }
 
@@ -375,15 +374,16 @@ Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
   auto matcher = std::make_unique<DictMatcher>(dict);
   const DictMatcher* m = dict.empty() ? nullptr : matcher.get();
   const int threads = std::max(1, std::min<int>(options_.threads, 16));
-  const uint64_t block_bytes = std::max<uint64_t>(options_.work_block_bytes, 1);
 
   // Statistics passes over a sample of the records: parse with the current
   // prices, derive prices from the symbols that parse used, repeat; then the
   // full parse with those prices. Records are independent, so contiguous
   // blocks go to threads; the output does not depend on the thread count.
   Prices prices = Prices::Default();
-  std::vector<ParsedBlock> blocks;
-  ParseTally tally;
+  std::vector<ParsedBlock> blocks =
+      WorkBlocks(records, std::max<uint64_t>(options_.work_block_bytes, 1));
+  SymbolCounts counts;
+  std::vector<uint64_t> hits;
   const bool fast = options_.fast_parse;
   const uint64_t stride = n < 256 ? 1 : fast ? kFastStatsStride : kStatsStride;
   // After the first pass (not with fast_parse) the dictionary's samples are
@@ -393,19 +393,17 @@ Status PazipBuilder::BuildDictZip(const Records& records, std::string* store) {
     const uint64_t hit_blocks =
         pass == 0 && m != nullptr && !fast
             ? (dict.size() >> RecordEncoder::kHitShift) + 1 : 0;
-    ParseAll(m, fast, records, keys_, threads, block_bytes, prices, stride,
-             false, hit_blocks, &blocks, &tally);
-    prices = Prices::FromCounts(tally.counts);
+    ParseAll(m, fast, records, keys_, threads, prices, stride, false,
+             hit_blocks, &blocks, &counts, &hits);
+    prices = Prices::FromCounts(counts);
     if (hit_blocks) {
-      const std::vector<uint64_t> hits(tally.hits.begin(), tally.hits.end());
       dict = ReorderDictionary(dict, &sample_ends, hits, RecordEncoder::kHitShift);
       matcher = std::make_unique<DictMatcher>(dict);
       m = matcher.get();
     }
   }
-  ParseAll(m, fast, records, keys_, threads, block_bytes, prices, 1, true, 0,
-           &blocks, &tally);
-  const SymbolCounts& counts = tally.counts;
+  ParseAll(m, fast, records, keys_, threads, prices, 1, true, 0, &blocks,
+           &counts, &hits);
 
   // The global tables: literals (read backward, MSB-first codes) and the
   // three sequence fields (read forward, LSB-first codes).
