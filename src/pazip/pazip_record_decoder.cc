@@ -1,14 +1,16 @@
 // See pazip_record_decoder.h. Safety argument, in one place:
 //  * code tables are validated at open (complete codes, only valid symbols),
 //    so every 11-bit lookup yields a valid symbol and extra bits <= 40;
-//  * sequence bits are read forward by 8-byte loads at p in [body, end]
-//    (checked on each refill); the payload's 16 back padding bytes keep
-//    every load inside the mapped store; a refill precedes each field, so a
-//    field (<= 11 + 40 bits) never needs more than the 57+ bits loaded;
-//  * literal bits are read backward by 8-byte loads at q in
-//    [begin - 8, end - 8]; the payload's 8 front padding bytes keep every
-//    load inside the mapped store, and q never goes below body - 8
-//    (checked on each refill);
+//  * sequence bits are read forward by 8-byte loads at p in [body, end + 8]
+//    (checked on each refill; a valid record keeps p <= end + 7, as the
+//    reader looks at most 8 bytes ahead); the payload's 16 back padding
+//    bytes keep every load inside the mapped store; a refill precedes each
+//    field, so a field (<= 11 + 40 bits) never needs more than the 56+
+//    bits it leaves;
+//  * literal bits are read backward by 8-byte loads at [q - 8, q), q >=
+//    body, else from body - 8 with the bytes below it taken as zeros
+//    (q < body - 7 is rejected: more than the lookahead); the payload's 8
+//    front padding bytes keep every load inside the mapped store;
 //  * after the loop, sequence bytes + literal bits must tile the body
 //    exactly (no byte unused or shared, sequence padding bits zero);
 //  * dictionary copies satisfy off + len <= dict_len (checked, no overflow),
@@ -119,46 +121,85 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
   }
   if (ctx.tables == nullptr || end <= body) return false;
   const CodeTables& tabs = *ctx.tables;
-  const uint16_t* ml_table = ctx.tables->ml.entry;
-  const uint16_t* of_table = ctx.tables->of.entry;
   char* o = out;
   char* const oend = out + raw_len;
 
-  // Forward sequence bit reader: container s, `sused` bits consumed.
+  // Forward sequence bit reader: the unread bits are the low `nbits` of s
+  // (consumed bits are shifted out), and the byte at p is at bit `nbits`.
+  // A refill ORs in the next 8 bytes and keeps >= 56 bits; its load
+  // depends only on the previous refill, not on the field just read, so
+  // it leaves the chain field -> table lookup -> shift.
   const char* p = body;
-  uint64_t s = LoadU64(p);
-  unsigned sused = 0;
-  // Refill to >= 57 unread bits; fails once the stream runs past the record.
-#define PAZIP_REFILL()            \
-  do {                            \
-    p += sused >> 3;              \
-    sused &= 7;                   \
-    if (p > end) return false;    \
-    s = LoadU64(p);               \
+  uint64_t s = 0;
+  unsigned nbits = 0;
+  // Fails once the stream runs past the record (8 bytes of lookahead).
+#define PAZIP_REFILL()                  \
+  do {                                  \
+    if (p > end + 8) return false;      \
+    s |= LoadU64(p) << nbits;           \
+    p += (63 - nbits) >> 3;             \
+    nbits |= 56;                        \
+  } while (0)
+#define PAZIP_SKIP(n)      \
+  do {                     \
+    const unsigned n_ = n; \
+    s >>= n_;              \
+    nbits -= n_;           \
   } while (0)
   // Reads one field: symbol from `table`, then `nb` extra bits into `v`.
-#define PAZIP_SYMBOL(table, sym)                          \
-  do {                                                    \
-    PAZIP_REFILL();                                       \
-    const uint16_t e_ = table[(s >> sused) & kPeekMask];  \
-    sused += e_ >> 8;                                     \
-    sym = e_ & 0xff;                                      \
+#define PAZIP_SYMBOL(table, sym)                 \
+  do {                                           \
+    PAZIP_REFILL();                              \
+    const uint16_t e_ = table[s & kPeekMask];    \
+    PAZIP_SKIP(e_ >> 8);                         \
+    sym = e_ & 0xff;                             \
   } while (0)
-#define PAZIP_EXTRA(nb, v)                                        \
-  do {                                                            \
-    v = ((s >> sused) & ((1ull << (nb)) - 1)) | (1ull << (nb));   \
-    sused += (nb);                                                \
+#define PAZIP_EXTRA(nb, v)                                   \
+  do {                                                       \
+    v = (s & ((1ull << (nb)) - 1)) | (1ull << (nb));         \
+    PAZIP_SKIP(nb);                                          \
   } while (0)
 
-  // Backward literal bit reader (pazip_huffman.h).
-  const char* const qmin = body - 8;  // >= record begin - 8, see file comment
-  const char* q = end - 8;
-  uint64_t c = LoadU64(q);
+  // Backward literal bit reader (pazip_huffman.h), the mirror of the
+  // sequence reader: the unread bits are the top `lnb` of c, and the byte
+  // before q is at bit `lnb` from the top. A refill keeps >= 56 bits.
+  // Near the record's start the 8 bytes below q would reach before
+  // body - 8: those bytes cannot be literal bits, so they are read as
+  // zeros instead (and any use of them fails the tiling check below).
+  const char* q = end;
+  uint64_t c = 0;
+  unsigned lnb = 0;
+#define PAZIP_LIT_REFILL()                                               \
+  do {                                                                   \
+    uint64_t w_;                                                         \
+    if (__builtin_expect(q >= body, 1)) {                                \
+      w_ = LoadU64(q - 8);                                               \
+    } else {                                                             \
+      if (q < body - 7) return false;                                    \
+      w_ = LoadU64(body - 8) << (8 * static_cast<unsigned>(body - q));   \
+    }                                                                    \
+    c |= w_ >> lnb;                                                      \
+    q -= (63 - lnb) >> 3;                                                \
+    lnb |= 56;                                                           \
+  } while (0)
+#define PAZIP_LIT_SKIP(n)  \
+  do {                     \
+    const unsigned n_ = n; \
+    c <<= n_;              \
+    lnb -= n_;             \
+  } while (0)
+  PAZIP_LIT_REFILL();
   if ((c >> 56) == 0) return false;  // last byte must hold the sentinel
-  unsigned used = static_cast<unsigned>(__builtin_clzll(c)) + 1;
+  {
+    const unsigned sentinel = static_cast<unsigned>(__builtin_clzll(c)) + 1;
+    PAZIP_LIT_SKIP(sentinel);
+  }
   constexpr unsigned kPeekShift = 64 - kHuffMaxBits;
 
   uint64_t prev_dict_end = 0;
+  // The context of the next literal run: set from the last byte of each
+  // match (0 before the record's first byte).
+  unsigned next_lctx = tabs.lit_context[0];
   while (o < oend) {
     unsigned sym;
     uint64_t lit;
@@ -166,10 +207,10 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
     unsigned ml_len, ml_sym;
     {
       PAZIP_REFILL();
-      const uint32_t e = tabs.llml[(s >> sused) & kPeekMask];
+      const uint32_t e = tabs.llml[s & kPeekMask];
       ml_len = (e >> 20) & 0xf;
       ml_sym = (e >> 8) & 0xff;
-      sused += ((e >> 16) & 0xf) + ml_len;
+      PAZIP_SKIP((e >> 16) & 0xf);  // the ML code's bits go once ML is due
       sym = e & 0xff;
     }
     if (sym < kLLDirect) {
@@ -180,64 +221,49 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
     if (lit > static_cast<uint64_t>(oend - o)) return false;
     // Each literal's table is chosen by the byte before it; a literal
     // entry carries the context its symbol selects for the next one.
-    unsigned lctx = tabs.lit_context[o > out ? static_cast<uint8_t>(o[-1]) : 0];
+    unsigned lctx = next_lctx;
     // Literals, mostly two per lookup: groups of 4 lookups (4 to 8
     // literals) after one refill (4 * 11 <= 64 - 7 bits). Each lookup
     // writes two bytes but advances by its count, so it needs 2 literals
     // left: true for all 4 when a group starts with 8 or more.
     while (lit >= 8) {
-      q -= used >> 3;
-      used &= 7;
-      if (q < qmin) return false;
-      c = LoadU64(q);
+      PAZIP_LIT_REFILL();
       const char* const start = o;
       for (int k = 0; k < 4; ++k) {
-        const uint32_t e = tabs.lit2[lctx][(c << used) >> kPeekShift];
+        const uint32_t e = tabs.lit2[lctx][c >> kPeekShift];
         const uint16_t two = static_cast<uint16_t>(e);
         std::memcpy(o, &two, 2);
         o += (e >> 21) & 3;
-        used += (e >> 16) & 0x1f;
+        PAZIP_LIT_SKIP((e >> 16) & 0x1f);
         lctx = e >> 24;
       }
       lit -= static_cast<uint64_t>(o - start);
     }
     while (lit >= 2) {
-      if (used > kPeekShift) {
-        q -= used >> 3;
-        used &= 7;
-        if (q < qmin) return false;
-        c = LoadU64(q);
-      }
-      const uint32_t e = tabs.lit2[lctx][(c << used) >> kPeekShift];
+      if (lnb < kHuffMaxBits) PAZIP_LIT_REFILL();
+      const uint32_t e = tabs.lit2[lctx][c >> kPeekShift];
       const uint16_t two = static_cast<uint16_t>(e);
       std::memcpy(o, &two, 2);
       const unsigned n = (e >> 21) & 3;
       o += n;
-      used += (e >> 16) & 0x1f;
+      PAZIP_LIT_SKIP((e >> 16) & 0x1f);
       lctx = e >> 24;
       lit -= n;
     }
     // At most one literal is left: a single-symbol lookup.
     if (lit > 0) {
-      if (used > kPeekShift) {
-        q -= used >> 3;
-        used &= 7;
-        if (q < qmin) return false;
-        c = LoadU64(q);
-      }
-      const uint16_t e = tabs.lit[lctx].entry[(c << used) >> kPeekShift];
+      if (lnb < kHuffMaxBits) PAZIP_LIT_REFILL();
+      const uint16_t e = tabs.lit[lctx].entry[c >> kPeekShift];
       *o++ = static_cast<char>(e & 0xff);
-      used += (e >> 8) & 0xf;
+      PAZIP_LIT_SKIP((e >> 8) & 0xf);
     }
-    if (o == oend) {
-      sused -= ml_len;  // the record ends with this LL: no ML was there
-      break;
-    }
+    if (o == oend) break;  // the record ends with this LL: no ML follows
     uint64_t len;
     if (ml_len != 0) {
       sym = ml_sym;
+      PAZIP_SKIP(ml_len);
     } else {
-      PAZIP_SYMBOL(ml_table, sym);
+      PAZIP_SYMBOL(tabs.ml.entry, sym);
     }
     if (sym < kMLDirect) {
       len = sym;
@@ -247,7 +273,7 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
     len += kMinMatch;
     if (len > static_cast<uint64_t>(oend - o)) return false;
     uint64_t v;
-    PAZIP_SYMBOL(of_table, sym);
+    PAZIP_SYMBOL(tabs.of.entry, sym);
     if (sym < kOFLocalBase) {  // dictionary match
       uint64_t off;
       if (sym == 0) {
@@ -274,6 +300,7 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
       }
       o += len;
       prev_dict_end = off + len;
+      next_lctx = tabs.lit_context[static_cast<uint8_t>(src[len - 1])];
     } else {  // local match at distance v
       PAZIP_EXTRA(sym - kOFLocalBase, v);
       const uint64_t written = static_cast<uint64_t>(o - out);
@@ -286,6 +313,7 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
         std::memcpy(o, key.data() + key.size() - back, from_key);
         for (uint64_t k = from_key; k < len; ++k) o[k] = o[k - v];
         o += len;
+        next_lctx = tabs.lit_context[static_cast<uint8_t>(o[-1])];
         continue;
       }
       const char* src = o - v;
@@ -298,18 +326,22 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
         for (uint64_t k = 0; k < len; ++k) o[k] = src[k];
       }
       o += len;
+      next_lctx = tabs.lit_context[static_cast<uint8_t>(o[-1])];
     }
   }
 #undef PAZIP_EXTRA
 #undef PAZIP_SYMBOL
+#undef PAZIP_SKIP
+#undef PAZIP_LIT_SKIP
+#undef PAZIP_LIT_REFILL
 #undef PAZIP_REFILL
   // Sequence bytes and literal bits must tile the body exactly: consumed
-  // literal bits are (end - q) * 8 - 64 + used, counted from the record's
-  // end, and both streams are whole bytes. So no byte of a record goes
+  // literal bits are (end - q) * 8 - lnb, counted from the record's end,
+  // sequence bits (p - body) * 8 - nbits, and both streams are whole bytes. So no byte of a record goes
   // unread, and a changed byte changes the decode (or is rejected).
-  const uint64_t seq_bits = static_cast<uint64_t>(p - body) * 8 + sused;
+  const uint64_t seq_bits = static_cast<uint64_t>(p - body) * 8 - nbits;
   const uint64_t seq_bytes = (seq_bits + 7) / 8;
-  const uint64_t lit_bits = static_cast<uint64_t>(end - q) * 8 - 64 + used;
+  const uint64_t lit_bits = static_cast<uint64_t>(end - q) * 8 - lnb;
   if (seq_bytes * 8 + lit_bits != static_cast<uint64_t>(end - body) * 8) {
     return false;
   }
