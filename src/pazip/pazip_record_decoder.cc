@@ -39,6 +39,32 @@ inline void Copy16(char* dst, const char* src) {
 
 constexpr uint64_t kPeekMask = (1u << kHuffMaxBits) - 1;
 
+template <size_t N>
+inline void CopyN(char* dst, const char* src) {
+  char tmp[N];
+  std::memcpy(tmp, src, N);
+  std::memcpy(dst, tmp, N);
+}
+
+// Copies exactly len >= 1 bytes, reading and writing nothing outside
+// [src, src + len) and [dst, dst + len): fixed-size chunks, the last one
+// overlapping the one before. Safe for dst - src >= 16 (a local match at
+// distance >= 16: every chunk reads bytes written before it).
+inline void CopyExact(char* dst, const char* src, uint64_t len) {
+  if (len >= 16) {
+    for (uint64_t k = 0; k + 16 < len; k += 16) Copy16(dst + k, src + k);
+    Copy16(dst + len - 16, src + len - 16);
+  } else if (len >= 8) {
+    CopyN<8>(dst, src);
+    CopyN<8>(dst + len - 8, src + len - 8);
+  } else if (len >= 4) {
+    CopyN<4>(dst, src);
+    CopyN<4>(dst + len - 4, src + len - 4);
+  } else {
+    for (uint64_t k = 0; k < len; ++k) dst[k] = src[k];
+  }
+}
+
 }  // namespace
 
 Status BuildCodeTables(const uint8_t* lengths, CodeTables* t) {
@@ -296,7 +322,7 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
       } else if (len + 16 <= static_cast<uint64_t>(oend - o)) {
         for (uint64_t k = 0; k < len; k += 16) Copy16(o + k, src + k);
       } else {
-        std::memcpy(o, src, len);
+        CopyExact(o, src, len);
       }
       o += len;
       prev_dict_end = off + len;
@@ -322,6 +348,8 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
         Copy16(o + 16, src + 16);
       } else if (v >= 16 && len + 16 <= static_cast<uint64_t>(oend - o)) {
         for (uint64_t k = 0; k < len; k += 16) Copy16(o + k, src + k);
+      } else if (v >= 16) {
+        CopyExact(o, src, len);
       } else {
         for (uint64_t k = 0; k < len; ++k) o[k] = src[k];
       }
