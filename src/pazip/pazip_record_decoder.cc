@@ -249,9 +249,9 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
     // entry carries the context its symbol selects for the next one.
     unsigned lctx = next_lctx;
     // Literals, mostly two per lookup: groups of 4 lookups (4 to 8
-    // literals) after one refill (4 * 11 <= 64 - 7 bits). Each lookup
-    // writes two bytes but advances by its count, so it needs 2 literals
-    // left: true for all 4 when a group starts with 8 or more.
+    // literals) after one refill (4 * 11 <= the 56 bits it leaves). Each
+    // lookup writes two bytes but advances by its count, so it needs 2
+    // literals left: true for all 4 when a group starts with 8 or more.
     while (lit >= 8) {
       PAZIP_LIT_REFILL();
       const char* const start = o;
