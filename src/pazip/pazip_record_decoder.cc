@@ -92,11 +92,15 @@ Status BuildCodeTables(const uint8_t* lengths, CodeTables* t) {
       const unsigned len1 = (e1 >> 8) & 0xf, ctx1 = e1 >> 12;
       const uint16_t e2 = t->lit[ctx1].entry[(x << len1) & ((1u << kBits) - 1)];
       const unsigned len2 = (e2 >> 8) & 0xf, ctx2 = e2 >> 12;
+      // Both kinds also carry the first code's length (bits 24..27), so
+      // the last literal of an odd run is read from this table too: the
+      // single-symbol tables then stay out of the decoder's cache.
       t->lit2[k][x] =
-          len1 + len2 <= kBits
-              ? (e1 & 0xffu) | (e2 & 0xffu) << 8 | (len1 + len2) << 16 |
-                    2u << 21 | ctx2 << 24
-              : (e1 & 0xffu) | len1 << 16 | 1u << 21 | ctx1 << 24;
+          (len1 + len2 <= kBits
+               ? (e1 & 0xffu) | (e2 & 0xffu) << 8 | (len1 + len2) << 16 |
+                     2u << 21 | ctx2 << 30
+               : (e1 & 0xffu) | len1 << 16 | 1u << 21 | ctx1 << 30) |
+          len1 << 24;
     }
   }
   const uint8_t* s = lengths + kSeqTablesOffset;
@@ -261,7 +265,7 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
         std::memcpy(o, &two, 2);
         o += (e >> 21) & 3;
         PAZIP_LIT_SKIP((e >> 16) & 0x1f);
-        lctx = e >> 24;
+        lctx = e >> 30;
       }
       lit -= static_cast<uint64_t>(o - start);
     }
@@ -273,15 +277,15 @@ bool DecodeRecordBody(const DecodeContext& ctx, const char* body,
       const unsigned n = (e >> 21) & 3;
       o += n;
       PAZIP_LIT_SKIP((e >> 16) & 0x1f);
-      lctx = e >> 24;
+      lctx = e >> 30;
       lit -= n;
     }
     // At most one literal is left: a single-symbol lookup.
     if (lit > 0) {
       if (lnb < kHuffMaxBits) PAZIP_LIT_REFILL();
-      const uint16_t e = tabs.lit[lctx].entry[c >> kPeekShift];
+      const uint32_t e = tabs.lit2[lctx][c >> kPeekShift];
       *o++ = static_cast<char>(e & 0xff);
-      PAZIP_LIT_SKIP((e >> 8) & 0xf);
+      PAZIP_LIT_SKIP((e >> 24) & 0xf);
     }
     if (o == oend) break;  // the record ends with this LL: no ML follows
     uint64_t len;
