@@ -22,7 +22,7 @@ Status CoIndex::Open(const char* data, size_t size) {
     return Status::Corruption("coindex: bad magic number");
   }
   SCTABLE_RETURN_IF_ERROR(head.ReadFixed32("coindex version", &version));
-  if (version != kCoIndexFormatVersion) {
+  if (version != kCoIndexFormatVersion && version != kCoIndexFormatVersion2) {
     return Status::NotSupported("coindex: unknown format version " +
                                 std::to_string(version));
   }
@@ -46,6 +46,9 @@ Status CoIndex::Open(const char* data, size_t size) {
   }
 #endif
   SCTABLE_RETURN_IF_ERROR(head.Align("coindex body", 8));
+  // Which bit vectors may go without a rank directory (kExactSelect): in
+  // version 3 those that are never ranked (louds, pool_ends); none before.
+  const uint8_t exact_ok = version >= 3 ? kExactSelect : 0;
   body_ = std::string_view(head.current(), head.remaining());
 
   ByteCursor meta(meta_bytes);
@@ -70,19 +73,20 @@ Status CoIndex::Open(const char* data, size_t size) {
     }
     SCTABLE_RETURN_IF_ERROR(GetBitVectorDesc(&meta, "louds", &d));
     if (d.num_bits != 2 * tr.num_nodes - 1 || d.num_ones != tr.num_nodes - 1 ||
-        d.select != (top ? kSelect0 : kSelect1)) {
+        (d.select & ~exact_ok) != (top ? kSelect0 : kSelect1)) {
       return ByteCursor::Bad("louds", "does not match num_nodes");
     }
     SCTABLE_RETURN_IF_ERROR(tr.louds.Open(d, &body, "louds"));
     if (top) {
       SCTABLE_RETURN_IF_ERROR(GetBitVectorDesc(&meta, "term", &d));
-      if (d.num_bits != tr.num_nodes || d.num_ones != num_keys_) {
+      if (d.num_bits != tr.num_nodes || d.num_ones != num_keys_ ||
+          d.select != kSelectNone) {
         return ByteCursor::Bad("term", "does not match num_keys");
       }
       SCTABLE_RETURN_IF_ERROR(tr.term.Open(d, &body, "term"));
     }
     SCTABLE_RETURN_IF_ERROR(GetBitVectorDesc(&meta, "link", &d));
-    if (d.num_bits != tr.num_nodes) {
+    if (d.num_bits != tr.num_nodes || d.select != kSelectNone) {
       return ByteCursor::Bad("link", "does not match num_nodes");
     }
     SCTABLE_RETURN_IF_ERROR(tr.link.Open(d, &body, "link"));
@@ -139,7 +143,7 @@ Status CoIndex::Open(const char* data, size_t size) {
     pool_ = reinterpret_cast<const unsigned char*>(pool.data());
     BitVectorDesc d;
     SCTABLE_RETURN_IF_ERROR(GetBitVectorDesc(&meta, "pool_ends", &d));
-    if (d.num_bits != pool_size_) {
+    if (d.num_bits != pool_size_ || (d.select & ~exact_ok) != kSelectNone) {
       return ByteCursor::Bad("pool_ends", "does not match pool_size");
     }
     SCTABLE_RETURN_IF_ERROR(pool_ends_.Open(d, &body, "pool_ends"));

@@ -382,8 +382,13 @@ Status CoIndexBuilder::Finish(std::string* image) {
     TrieOut& tr = tries[t];
     const bool top = t == 0;
     PutVarint64(&meta, tr.num_nodes);
-    PutBitVectorDesc(AppendBitVector(tr.louds, top ? kSelect0 : kSelect1, &body),
-                     &meta);
+    // LOUDS is only ever selected on: exact select tables, no rank
+    // directory (docs/format.md, "Bit vector"), while positions fit 31 bits.
+    const uint8_t exact =
+        tr.louds.size() < (uint64_t{1} << 31) ? kExactSelect : kSelectNone;
+    PutBitVectorDesc(
+        AppendBitVector(tr.louds, (top ? kSelect0 : kSelect1) | exact, &body),
+        &meta);
     if (top) PutBitVectorDesc(AppendBitVector(tr.term, kSelectNone, &body), &meta);
     PutBitVectorDesc(AppendBitVector(tr.link, kSelectNone, &body), &meta);
     while (body.size() % 8) body.push_back('\0');
@@ -412,7 +417,10 @@ Status CoIndexBuilder::Finish(std::string* image) {
     PutVarint64(&meta, pool.bytes.size());
     while (body.size() % 8) body.push_back('\0');
     body.append(pool.bytes);
-    PutBitVectorDesc(AppendBitVector(pool.ends, kSelectNone, &body), &meta);
+    // Only read bit by bit: no rank directory either.
+    const uint8_t exact =
+        pool.ends.size() < (uint64_t{1} << 31) ? kExactSelect : kSelectNone;
+    PutBitVectorDesc(AppendBitVector(pool.ends, exact, &body), &meta);
   }
   while (body.size() % 8) body.push_back('\0');
 

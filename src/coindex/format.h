@@ -14,7 +14,9 @@ namespace sctable::coindex {
 // "SCCOIDX\x01" read as a little-endian u64: the ASCII name of the section
 // plus a byte that differs from every other sctable magic.
 constexpr uint64_t kCoIndexMagic = 0x01584449'4f434353ULL;
-constexpr uint32_t kCoIndexFormatVersion = 2;
+constexpr uint32_t kCoIndexFormatVersion = 3;
+// Still read: select tables over a rank directory in every bit vector.
+constexpr uint32_t kCoIndexFormatVersion2 = 2;
 constexpr uint64_t kHeaderSize = 32;
 // Top trie plus nested tries. Bounds reader recursion on corrupt input.
 constexpr int kMaxTries = 8;

@@ -2,6 +2,8 @@
 // rank_select.h for the layout and conventions).
 #include "coindex/rank_select.h"
 
+#include <algorithm>
+
 #include "common/coding.h"
 
 namespace sctable::coindex {
@@ -28,6 +30,7 @@ void PutBitVectorDesc(const BitVectorDesc& desc, std::string* meta) {
   PutVarint64(meta, desc.num_bits);
   PutVarint64(meta, desc.num_ones);
   meta->push_back(static_cast<char>(desc.select));
+  if (desc.select & kExactSelect) PutVarint64(meta, desc.num_spill);
 }
 
 Status GetBitVectorDesc(ByteCursor* meta, std::string_view field,
@@ -35,12 +38,63 @@ Status GetBitVectorDesc(ByteCursor* meta, std::string_view field,
   SCTABLE_RETURN_IF_ERROR(meta->ReadVarint64(field, &desc->num_bits));
   SCTABLE_RETURN_IF_ERROR(meta->ReadVarint64(field, &desc->num_ones));
   SCTABLE_RETURN_IF_ERROR(meta->ReadU8(field, &desc->select));
-  if (desc->num_ones > desc->num_bits || desc->select > 3 ||
+  desc->num_spill = 0;
+  if (desc->num_ones > desc->num_bits || desc->select > 7 ||
       desc->num_bits > (uint64_t{1} << 40)) {
     return ByteCursor::Bad(field, "bit vector descriptor out of range");
   }
+  if (desc->select & kExactSelect) {
+    SCTABLE_RETURN_IF_ERROR(meta->ReadVarint64(field, &desc->num_spill));
+    const uint64_t kinds = desc->select & (kSelect1 | kSelect0);
+    const uint64_t count = kinds == kSelect1   ? desc->num_ones
+                           : kinds == kSelect0 ? desc->num_bits - desc->num_ones
+                                               : 0;
+    if (kinds == (kSelect1 | kSelect0) ||
+        desc->num_bits >= (uint64_t{1} << 31) || desc->num_spill > count) {
+      return ByteCursor::Bad(field, "exact-select descriptor out of range");
+    }
+  }
   return Status::OK();
 }
+
+namespace {
+
+// The exact-select table of `words` (docs/format.md, "Bit vector"): one
+// entry per kExactRate positions of the wanted kind, sparse blocks spilled.
+void AppendExactSelect(const std::vector<uint64_t>& words, uint64_t num_bits,
+                       bool ones, BitVectorDesc* desc, std::string* body) {
+  std::vector<uint32_t> entries, spill;
+  uint32_t block[kExactRate];
+  uint64_t n = 0;
+  auto flush = [&] {
+    if (n == 0) return;
+    if (block[n - 1] - block[0] < kExactSpan) {
+      entries.push_back(block[0]);
+    } else {
+      entries.push_back(kSpillFlag | static_cast<uint32_t>(spill.size()));
+      spill.insert(spill.end(), block, block + n);
+    }
+    n = 0;
+  };
+  for (uint64_t w = 0; w < words.size(); ++w) {
+    uint64_t x = ones ? words[w] : ~words[w];
+    while (x != 0) {
+      const uint64_t pos = w * 64 + CountTrailingZeros64(x);
+      if (pos >= num_bits) break;
+      block[n++] = static_cast<uint32_t>(pos);
+      if (n == kExactRate) flush();
+      x &= x - 1;
+    }
+  }
+  flush();
+  desc->num_spill = spill.size();
+  for (uint32_t e : entries) PutFixed32(body, e);
+  PadTo8(body);
+  for (uint32_t p : spill) PutFixed32(body, p);
+  PadTo8(body);
+}
+
+}  // namespace
 
 BitVectorDesc AppendBitVector(const BitVectorBuilder& bits, uint8_t select,
                               std::string* body) {
@@ -50,6 +104,14 @@ BitVectorDesc AppendBitVector(const BitVectorBuilder& bits, uint8_t select,
   desc.select = select;
   const auto& words = bits.words();
   for (uint64_t w : words) PutFixed64(body, w);
+  if (select & kExactSelect) {
+    desc.num_ones = bits.CountOnes();
+    if (select & (kSelect1 | kSelect0)) {
+      AppendExactSelect(words, bits.size(), (select & kSelect1) != 0, &desc,
+                        body);
+    }
+    return desc;
+  }
   const uint64_t num_blocks = DivCeil(bits.size(), kBlockBits);
   std::vector<uint32_t> rank(num_blocks + 1);
   uint64_t ones = 0;
@@ -92,14 +154,29 @@ Status BitVectorView::Open(const BitVectorDesc& desc, ByteCursor* body,
   std::string_view a;
   SCTABLE_RETURN_IF_ERROR(body->ReadArray(field, num_words_, 8, &a));
   words_ = a.data();
+  num_select1_ = num_select0_ = num_exact_ = num_spill_ = 0;
+  select1_ = select0_ = exact_ = spill_ = rank_ = nullptr;
+  if (desc.select & kExactSelect) {
+    if (desc.select & (kSelect1 | kSelect0)) {
+      exact_ones_ = (desc.select & kSelect1) != 0;
+      num_exact_ = DivCeil(exact_ones_ ? num_ones_ : num_bits_ - num_ones_,
+                           kExactRate);
+      SCTABLE_RETURN_IF_ERROR(body->ReadArray(field, num_exact_, 4, &a));
+      exact_ = a.data();
+      SCTABLE_RETURN_IF_ERROR(body->Align(field, 8));
+      num_spill_ = desc.num_spill;
+      SCTABLE_RETURN_IF_ERROR(body->ReadArray(field, num_spill_, 4, &a));
+      spill_ = a.data();
+      SCTABLE_RETURN_IF_ERROR(body->Align(field, 8));
+    }
+    return Status::OK();
+  }
   SCTABLE_RETURN_IF_ERROR(body->ReadArray(field, num_blocks_ + 1, 4, &a));
   rank_ = a.data();
   SCTABLE_RETURN_IF_ERROR(body->Align(field, 8));
   if (RankEntry(0) != 0 || RankEntry(num_blocks_) != num_ones_) {
     return ByteCursor::Bad(field, "rank directory does not match descriptor");
   }
-  num_select1_ = num_select0_ = 0;
-  select1_ = select0_ = nullptr;
   if (desc.select & kSelect1) {
     num_select1_ = DivCeil(num_ones_, kSampleRate);
     SCTABLE_RETURN_IF_ERROR(body->ReadArray(field, num_select1_, 4, &a));
@@ -138,8 +215,39 @@ uint64_t BitVectorView::SelectBlock(const char* samples, uint64_t num_samples,
   return lo;
 }
 
+uint64_t BitVectorView::SelectExact(uint64_t k, bool ones) const {
+  const uint32_t e = LoadWord32(exact_ + 4 * (k >> kExactShift));
+  uint64_t rem = k & (kExactRate - 1);
+  if (e & kSpillFlag) {
+    const uint64_t i = (e & ~kSpillFlag) + rem;
+    if (i >= num_spill_) return kNotFound;
+    const uint64_t pos = LoadWord32(spill_ + 4 * i);
+    return pos < num_bits_ ? pos : kNotFound;
+  }
+  // A dense block's positions lie in [e, e + kExactSpan): at most
+  // kExactSpan / 64 + 1 words, so a corrupt entry cannot make this scan long.
+  uint64_t w = e >> 6;
+  const uint64_t last = std::min(num_words_, w + kExactSpan / 64 + 1);
+  if (w >= last) return kNotFound;
+  uint64_t word = (ones ? Word(w) : ~Word(w)) & (~uint64_t{0} << (e & 63));
+  for (;;) {
+    const uint64_t c = Popcount64(word);
+    if (rem < c) {
+      const uint64_t pos = w * 64 + SelectInWord(word, static_cast<int>(rem));
+      return pos < num_bits_ ? pos : kNotFound;
+    }
+    rem -= c;
+    if (++w >= last) return kNotFound;
+    word = ones ? Word(w) : ~Word(w);
+  }
+}
+
 uint64_t BitVectorView::Select1(uint64_t k) const {
-  if (k >= num_ones_ || select1_ == nullptr) return kNotFound;
+  if (k >= num_ones_) return kNotFound;
+  if (exact_ != nullptr) {
+    return exact_ones_ ? SelectExact(k, true) : kNotFound;
+  }
+  if (select1_ == nullptr) return kNotFound;
   const uint64_t b = SelectBlock(select1_, num_select1_, k, true);
   uint64_t rem = k - std::min<uint64_t>(k, RankEntry(b));
   for (uint64_t w = b * 8; w < b * 8 + 8 && w < num_words_; ++w) {
@@ -155,7 +263,11 @@ uint64_t BitVectorView::Select1(uint64_t k) const {
 }
 
 uint64_t BitVectorView::Select0(uint64_t k) const {
-  if (k >= num_bits_ - num_ones_ || select0_ == nullptr) return kNotFound;
+  if (k >= num_bits_ - num_ones_) return kNotFound;
+  if (exact_ != nullptr) {
+    return exact_ones_ ? kNotFound : SelectExact(k, false);
+  }
+  if (select0_ == nullptr) return kNotFound;
   const uint64_t b = SelectBlock(select0_, num_select0_, k, false);
   const uint64_t zeros_before = b * kBlockBits - RankEntry(b);
   uint64_t rem = k - std::min<uint64_t>(k, zeros_before);

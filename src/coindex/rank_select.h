@@ -16,6 +16,18 @@
 // sdsl's rank_support_v5 and Vigna's "Broadword implementation of rank/select
 // queries" (sampled select + directory search + in-word select).
 //
+// Exact-select layout (kExactSelect, CO-Index format 3): no rank directory,
+// and at most one select table, of one entry per kExactRate ones (zeros):
+//   entries ceil(count/128) x uint32, then spill num_spill x uint32
+// Entry j covers the ones #128j .. #128j+127 (a "block"). If their
+// positions span fewer than kExactSpan bits the entry is the exact position
+// of one #128j, and a select scans at most kExactSpan/64 + 1 words from it;
+// otherwise (a sparse block) it is kSpillFlag | i and spill[i..] holds every
+// position of the block (as select_support_mcl's sparse blocks). Space:
+// 0.25 bits per one (zero) plus 32 bits per one in sparse blocks, whose
+// spill is at most 2x the bits they span; one dependent load less per
+// select than the rank-directory layout, and none in sparse blocks.
+//
 // Thread-safety: a BitVectorView is immutable; any number of threads may
 // query it. It borrows the image bytes, which must outlive it.
 #pragma once
@@ -55,7 +67,13 @@ enum SelectSupport : uint8_t {
   kSelectNone = 0,
   kSelect1 = 1,
   kSelect0 = 2,
+  // No rank directory; the select table (at most one kind) is exact.
+  kExactSelect = 4,
 };
+inline constexpr uint64_t kExactRate = 128;
+inline constexpr unsigned kExactShift = 7;
+inline constexpr uint64_t kExactSpan = 2048;
+inline constexpr uint32_t kSpillFlag = 0x80000000u;
 
 // What the metadata says about one bit vector; the arrays' sizes follow from
 // it.
@@ -63,16 +81,18 @@ struct BitVectorDesc {
   uint64_t num_bits = 0;
   uint64_t num_ones = 0;
   uint8_t select = kSelectNone;
+  uint64_t num_spill = 0;  // kExactSelect only
 };
 
 // Appends the metadata fields of `desc` to `meta` (varint num_bits, varint
-// num_ones, u8 select flags).
+// num_ones, u8 select flags, and varint num_spill with kExactSelect).
 void PutBitVectorDesc(const BitVectorDesc& desc, std::string* meta);
 Status GetBitVectorDesc(ByteCursor* meta, std::string_view field,
                         BitVectorDesc* desc);
 
 // Appends the arrays of `bits` (8-byte aligned, relative to `body`'s start)
-// and returns its descriptor.
+// and returns its descriptor. REQUIRES with kExactSelect: at most one select
+// kind, and bits.size() < 2^31.
 BitVectorDesc AppendBitVector(const BitVectorBuilder& bits, uint8_t select,
                               std::string* body);
 
@@ -95,6 +115,7 @@ class BitVectorView {
     return (Word(i >> 6) >> (i & 63)) & 1;
   }
   // Ones in [0, i). i is clamped to size().
+  // REQUIRES: a rank directory (not opened with kExactSelect).
   uint64_t Rank1(uint64_t i) const;
   uint64_t Rank0(uint64_t i) const {
     if (i > num_bits_) i = num_bits_;
@@ -110,14 +131,16 @@ class BitVectorView {
   uint64_t Word(uint64_t w) const { return LoadWord64(words_ + 8 * w); }
   // Bytes of the words, rank directory and select samples.
   uint64_t SpaceBytes() const {
-    return num_words_ * 8 + (num_blocks_ + 1) * 4 +
-           (num_select1_ + num_select0_) * 4;
+    return num_words_ * 8 + (rank_ != nullptr ? (num_blocks_ + 1) * 4 : 0) +
+           (num_select1_ + num_select0_ + num_exact_ + num_spill_) * 4;
   }
 
  private:
   uint32_t RankEntry(uint64_t b) const { return LoadWord32(rank_ + 4 * b); }
   uint64_t SelectBlock(const char* samples, uint64_t num_samples, uint64_t k,
                        bool ones) const;
+  // Select in the exact layout (kExactSelect).
+  uint64_t SelectExact(uint64_t k, bool ones) const;
 
   const char* words_ = nullptr;
   const char* rank_ = nullptr;
@@ -129,6 +152,11 @@ class BitVectorView {
   uint64_t num_blocks_ = 0;
   uint64_t num_select1_ = 0;
   uint64_t num_select0_ = 0;
+  const char* exact_ = nullptr;  // kExactSelect: entries, then spill
+  const char* spill_ = nullptr;
+  uint64_t num_exact_ = 0;
+  uint64_t num_spill_ = 0;
+  bool exact_ones_ = false;  // which kind the exact table selects
 };
 
 // --- inline hot paths -------------------------------------------------------

@@ -2,6 +2,7 @@
 #include "coindex/co_index.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -247,16 +248,68 @@ TEST(CoIndexBuilderTest, DuplicateInputIsInvalidArgumentNamingPosition) {
       << s.ToString();
 }
 
-constexpr uint64_t kGoldenChecksum = 9341051376845393445ull;
+constexpr uint64_t kGoldenChecksum = 10385366074942417879ull;
 
 TEST(CoIndexBuilderTest, GoldenBytesOfTinyImage) {
   // Pins the format: any change of the image layout must update this test
   // and docs/format.md.
   std::string image;
   ASSERT_TRUE(CoIndexBuilder::Build({"a", "abc", "b"}, CoIndexOptions(), &image).ok());
-  EXPECT_EQ(image.size(), 216u);
+  EXPECT_EQ(image.size(), 200u);
   EXPECT_EQ(image.substr(0, 8), std::string("SCCOIDX\x01", 8));
+  EXPECT_EQ(image[8], 3);  // format version 3: LOUDS with exact select
+  // Meta: num_keys 3, max_key_len 3, 2 tries (top + nested), no pool; then
+  // the top trie's 4 nodes, its LOUDS of 7 bits and 3 ones, select0 |
+  // exact (6), no spilled positions; its term bits (4 bits, 3 ones, 0).
+  EXPECT_EQ(image.substr(32, 12),
+            std::string("\x03\x03\x02\x00\x04\x07\x03\x06\x00\x04\x03\x00", 12));
   EXPECT_EQ(Checksum64(image), kGoldenChecksum);
+}
+
+// Keys of the version-2 image in testdata/: package-like names with shared
+// prefixes and suffixes, so the image has nested tries, a pool and several
+// select samples per bit vector. Raw rng() only: reproducible everywhere.
+std::set<std::string> VersionTwoKeys() {
+  static const char* const kPrefixes[] = {"@babel/", "@types/", "lodash.",
+                                          "react-", "vue-", ""};
+  static const char* const kSuffixes[] = {"-plugin", "-core", "-loader", "",
+                                          "", ".js"};
+  static const char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz-0123";
+  std::mt19937_64 rng(20261204);
+  std::set<std::string> keys;
+  while (keys.size() < 3000) {
+    std::string k = kPrefixes[rng() % 6];
+    const uint64_t len = 2 + rng() % 12;
+    for (uint64_t i = 0; i < len; ++i) k += kAlphabet[rng() % 31];
+    k += kSuffixes[rng() % 6];
+    keys.insert(k);
+  }
+  return keys;
+}
+
+// A version-2 image (written by the builder before version 3, select
+// tables over the rank directory) still opens and answers every query.
+TEST(CoIndexFormatTest, VersionTwoImageStillReads) {
+  const std::set<std::string> keys = VersionTwoKeys();
+  const std::string path =
+      std::string(SCTABLE_SOURCE_DIR) + "/test/coindex/testdata/v2_3000.coindex";
+  if (const char* out = std::getenv("SCTABLE_WRITE_V2_GOLDEN")) {
+    std::vector<std::string_view> v(keys.begin(), keys.end());
+    std::string image;
+    ASSERT_TRUE(CoIndexBuilder::Build(v, CoIndexOptions(), &image).ok());
+    std::ofstream(out, std::ios::binary) << image;
+  }
+  std::ifstream f(path, std::ios::binary);
+  ASSERT_TRUE(f) << path;
+  const std::string image((std::istreambuf_iterator<char>(f)),
+                          std::istreambuf_iterator<char>());
+  ASSERT_GE(image.size(), 16u);
+  EXPECT_EQ(image[8], 2);  // format version 2
+  CoIndex idx;
+  ASSERT_TRUE(idx.Open(image.data(), image.size()).ok());
+  ASSERT_TRUE(idx.Verify().ok());
+  std::mt19937_64 rng(5);
+  CheckAgainstOracle(keys, idx, rng, 2000);
 }
 
 // Real key file, if the benchmark data was fetched (bench/datasets/).
