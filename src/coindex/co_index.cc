@@ -162,6 +162,13 @@ Status CoIndex::Verify() const {
   return Status::OK();
 }
 
+void CoIndex::PrefetchChildren(uint64_t first) const {
+  const Trie& tr = tries_[0];
+  tr.link.PrefetchRank(first);
+  tr.term.PrefetchRank(first);
+  tr.louds.PrefetchSelect(first - 1);
+}
+
 bool CoIndex::RunOf(uint64_t v, uint64_t* run) const {
   *run = 0;
   if (v == 0) return true;
@@ -277,6 +284,10 @@ bool CoIndex::Find(std::string_view key, uint64_t* id) const {
     rank += term;
     uint64_t first, degree;
     if (!ChildRange(v, &first, &degree) || degree == 0) return false;
+    // The child's link bit and rank, its term bit and rank, and the select
+    // entry of its own children are all near `first`: ask for them now, so
+    // they load with the labels instead of one after another.
+    PrefetchChildren(first);
     const unsigned char c = k[pos];
     const unsigned char* lab = tr.labels + first;
     uint64_t lo = 0, hi = degree;
@@ -500,6 +511,7 @@ void CoIndexCursor::Seek(std::string_view target) {
     if (!index_->ChildRangeAt(v, frames_.back().run, &first, &degree)) {
       return Corrupt("louds");
     }
+    index_->PrefetchChildren(first);
     const unsigned char c = k[pos];
     uint64_t i = 0;
     while (i < degree && tr.labels[first + i] < c) ++i;

@@ -129,6 +129,19 @@ class BitVectorView {
   uint64_t OnesRunFrom(uint64_t i) const;
 
   uint64_t Word(uint64_t w) const { return LoadWord64(words_ + 8 * w); }
+  // Starts loading what Get(i) and Rank1(i) read (its word and rank
+  // entry), for a caller that knows i before it needs the answer.
+  void PrefetchRank(uint64_t i) const {
+    if (i >= num_bits_) return;
+    __builtin_prefetch(words_ + 8 * (i >> 6));
+    if (rank_ != nullptr) __builtin_prefetch(rank_ + 4 * (i >> 9));
+  }
+  // Starts loading the entry Select0(k) / Select1(k) reads first.
+  void PrefetchSelect(uint64_t k) const {
+    if (exact_ != nullptr && k >> kExactShift < num_exact_) {
+      __builtin_prefetch(exact_ + 4 * (k >> kExactShift));
+    }
+  }
   // Bytes of the words, rank directory and select samples.
   uint64_t SpaceBytes() const {
     return num_words_ * 8 + (rank_ != nullptr ? (num_blocks_ + 1) * 4 : 0) +

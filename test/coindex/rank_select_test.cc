@@ -133,14 +133,18 @@ TEST(ExactSelectTest, MatchesSdslForEitherKind) {
         sdsl::select_support_mcl<1> s1(&ref);
         for (uint64_t k = 0; k < ones; ++k) ASSERT_EQ(view.Select1(k), s1(k + 1)) << k;
         EXPECT_EQ(view.Select1(ones), BitVectorView::kNotFound);
-        if (c.n > ones) EXPECT_EQ(view.Select0(0), BitVectorView::kNotFound);
+        if (c.n > ones) {
+          EXPECT_EQ(view.Select0(0), BitVectorView::kNotFound);
+        }
       } else {
         sdsl::select_support_mcl<0> s0(&ref);
         for (uint64_t k = 0; k < c.n - ones; ++k) {
           ASSERT_EQ(view.Select0(k), s0(k + 1)) << k;
         }
         EXPECT_EQ(view.Select0(c.n - ones), BitVectorView::kNotFound);
-        if (ones) EXPECT_EQ(view.Select1(0), BitVectorView::kNotFound);
+        if (ones) {
+          EXPECT_EQ(view.Select1(0), BitVectorView::kNotFound);
+        }
       }
     }
   }
