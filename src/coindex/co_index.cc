@@ -48,7 +48,8 @@ Status CoIndex::Open(const char* data, size_t size) {
   SCTABLE_RETURN_IF_ERROR(head.Align("coindex body", 8));
   // Which bit vectors may go without a rank directory (kExactSelect): in
   // version 3 those that are never ranked (louds, pool_ends); none before.
-  const uint8_t exact_ok = version >= 3 ? kExactSelect : 0;
+  const uint8_t exact_ok =
+      version == kCoIndexFormatVersion ? kExactSelect : kSelectNone;
   body_ = std::string_view(head.current(), head.remaining());
 
   ByteCursor meta(meta_bytes);

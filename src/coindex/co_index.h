@@ -79,10 +79,10 @@ class CoIndex {
 
   // Children of top-trie node v are [*first, *first + *degree).
   bool ChildRange(uint64_t v, uint64_t* first, uint64_t* degree) const;
-  // *run = LOUDS position where v's run of child bits starts (one select0).
   // Starts loading the link, term and select entries of the top-trie
   // children starting at node `first` (a Find or Seek reads them next).
   void PrefetchChildren(uint64_t first) const;
+  // *run = LOUDS position where v's run of child bits starts (one select0).
   bool RunOf(uint64_t v, uint64_t* run) const;
   // ChildRange given v's run (no select).
   bool ChildRangeAt(uint64_t v, uint64_t run, uint64_t* first,

@@ -315,6 +315,16 @@ Status CoIndexBuilder::Build(const std::vector<std::string_view>& keys,
   return b.Finish(image);
 }
 
+namespace {
+
+// The exact layout for a bit vector that is never ranked, when its
+// positions fit the layout's 31 bits; else the rank-directory layout.
+uint8_t ExactIfItFits(uint64_t num_bits) {
+  return num_bits < (uint64_t{1} << 31) ? kExactSelect : kSelectNone;
+}
+
+}  // namespace
+
 Status CoIndexBuilder::Finish(std::string* image) {
   if (!status_.ok()) return status_;
   if (finished_) return status_ = Status::InvalidArgument("Finish twice");
@@ -383,12 +393,12 @@ Status CoIndexBuilder::Finish(std::string* image) {
     const bool top = t == 0;
     PutVarint64(&meta, tr.num_nodes);
     // LOUDS is only ever selected on: exact select tables, no rank
-    // directory (docs/format.md, "Bit vector"), while positions fit 31 bits.
-    const uint8_t exact =
-        tr.louds.size() < (uint64_t{1} << 31) ? kExactSelect : kSelectNone;
-    PutBitVectorDesc(
-        AppendBitVector(tr.louds, (top ? kSelect0 : kSelect1) | exact, &body),
-        &meta);
+    // directory (docs/format.md, "Bit vector").
+    PutBitVectorDesc(AppendBitVector(tr.louds,
+                                     (top ? kSelect0 : kSelect1) |
+                                         ExactIfItFits(tr.louds.size()),
+                                     &body),
+                     &meta);
     if (top) PutBitVectorDesc(AppendBitVector(tr.term, kSelectNone, &body), &meta);
     PutBitVectorDesc(AppendBitVector(tr.link, kSelectNone, &body), &meta);
     while (body.size() % 8) body.push_back('\0');
@@ -418,9 +428,9 @@ Status CoIndexBuilder::Finish(std::string* image) {
     while (body.size() % 8) body.push_back('\0');
     body.append(pool.bytes);
     // Only read bit by bit: no rank directory either.
-    const uint8_t exact =
-        pool.ends.size() < (uint64_t{1} << 31) ? kExactSelect : kSelectNone;
-    PutBitVectorDesc(AppendBitVector(pool.ends, exact, &body), &meta);
+    PutBitVectorDesc(
+        AppendBitVector(pool.ends, ExactIfItFits(pool.ends.size()), &body),
+        &meta);
   }
   while (body.size() % 8) body.push_back('\0');
 

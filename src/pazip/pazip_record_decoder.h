@@ -38,8 +38,9 @@ struct CodeTables {
   // Derived from `lit`: per context, up to two literals per lookup (zstd's
   // "X2" idea): bytes in bits 0..15, bits consumed in 16..20, literal count
   // (1 or 2) in 21..22, the first code's length in 24..27, the context
-  // after the literals in 30..31. A pair is stored only when both codes lie inside the
-  // kHuffMaxBits peeked. The decoder reads only this table for literals.
+  // after the literals in 30..31. A pair is stored only when both codes lie
+  // inside the kHuffMaxBits peeked. The decoder reads only this table for
+  // literals.
   uint32_t lit2[kLitContexts][1u << kHuffMaxBits];
   HuffmanTable ll, ml, of;
   // Derived from ll and ml: an LL code with no extra bits and the ML code
