@@ -221,7 +221,7 @@ bool CoIndex::EmitValue(size_t t, uint64_t value, Fn& sink,
       if (!EmitValue(t + 1, tr.links.Get(r), sink, corrupt)) return false;
     }
     if (!sink(tr.labels[v])) return false;
-    uint64_t q = tr.louds.Select1(v - 1);
+    uint64_t q = tr.louds.Select1Inline(v - 1);
     if (q == BitVectorView::kNotFound || q < v - 1 || q - (v - 1) >= v) {
       return !(*corrupt = true);
     }

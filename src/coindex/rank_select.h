@@ -125,6 +125,8 @@ class BitVectorView {
   // directory is corrupt). Requires the matching select table.
   uint64_t Select1(uint64_t k) const;
   uint64_t Select0(uint64_t k) const;
+  // Select1 inline, for the nested-trie walks (the same answers).
+  uint64_t Select1Inline(uint64_t k) const;
   // Number of consecutive ones starting at position i (bounded by size()).
   uint64_t OnesRunFrom(uint64_t i) const;
 
@@ -183,6 +185,29 @@ inline uint64_t BitVectorView::Rank1(uint64_t i) const {
   for (; w < last; ++w) r += Popcount64(Word(w));
   if (i & 63) r += Popcount64(Word(last) & ((uint64_t{1} << (i & 63)) - 1));
   return r;
+}
+
+inline uint64_t BitVectorView::Select1Inline(uint64_t k) const {
+  if (exact_ == nullptr || !exact_ones_ || k >= num_ones_) return Select1(k);
+  const uint32_t e = LoadWord32(exact_ + 4 * (k >> kExactShift));
+  if (e & kSpillFlag) return SelectExact(k, true);
+  uint64_t rem = k & (kExactRate - 1);
+  uint64_t w = e >> 6;
+  const uint64_t last = w + kExactSpan / 64 + 1 < num_words_
+                            ? w + kExactSpan / 64 + 1
+                            : num_words_;
+  if (w >= last) return kNotFound;
+  uint64_t word = Word(w) & (~uint64_t{0} << (e & 63));
+  for (;;) {
+    const uint64_t c = Popcount64(word);
+    if (rem < c) {
+      const uint64_t pos = w * 64 + SelectInWord(word, static_cast<int>(rem));
+      return pos < num_bits_ ? pos : kNotFound;
+    }
+    rem -= c;
+    if (++w >= last) return kNotFound;
+    word = Word(w);
+  }
 }
 
 }  // namespace sctable::coindex

@@ -131,8 +131,12 @@ TEST(ExactSelectTest, MatchesSdslForEitherKind) {
       for (uint64_t i = 0; i < c.n; ++i) ASSERT_EQ(view.Get(i), ref[i] != 0) << i;
       if (kind == kSelect1) {
         sdsl::select_support_mcl<1> s1(&ref);
-        for (uint64_t k = 0; k < ones; ++k) ASSERT_EQ(view.Select1(k), s1(k + 1)) << k;
+        for (uint64_t k = 0; k < ones; ++k) {
+          ASSERT_EQ(view.Select1(k), s1(k + 1)) << k;
+          ASSERT_EQ(view.Select1Inline(k), s1(k + 1)) << k;
+        }
         EXPECT_EQ(view.Select1(ones), BitVectorView::kNotFound);
+        EXPECT_EQ(view.Select1Inline(ones), BitVectorView::kNotFound);
         if (c.n > ones) {
           EXPECT_EQ(view.Select0(0), BitVectorView::kNotFound);
         }
@@ -144,6 +148,7 @@ TEST(ExactSelectTest, MatchesSdslForEitherKind) {
         EXPECT_EQ(view.Select0(c.n - ones), BitVectorView::kNotFound);
         if (ones) {
           EXPECT_EQ(view.Select1(0), BitVectorView::kNotFound);
+          EXPECT_EQ(view.Select1Inline(0), BitVectorView::kNotFound);
         }
       }
     }
@@ -195,6 +200,7 @@ TEST(ExactSelectTest, CorruptTablesStayInBounds) {
       for (uint64_t k = 0; k < desc.num_ones; k += 7) {
         const uint64_t p = view.Select1(k);
         ASSERT_TRUE(p == BitVectorView::kNotFound || p < ref.size());
+        ASSERT_EQ(view.Select1Inline(k), p);
       }
     }
   }
