@@ -40,7 +40,7 @@ test-sanitize: deps
 
 # Every benchmark against its anchor on the three public data sets, and
 # Debian's db_bench stock vs the preload; writes docs/benchmarks.md and
-# docs/benchmarks/*.png (bench/run_all.sh). About 25 minutes on 2 cores once built.
+# docs/benchmarks/*.png (bench/run_all.sh). About 11 minutes on 2 cores once built.
 bench:
 	@BUILD=$(BUILD) ./bench/run_all.sh
 

@@ -5,7 +5,7 @@
 #   bench/run_all.sh [--quick] [--no-setup]
 #
 # Full: the three public data sets whole (bench/datasets/, cached in
-# bench/data/), db_bench with 4 M keys; 24 minutes measured on 2 shared
+# bench/data/), db_bench with 4 M keys; 10-12 minutes measured on 2 shared
 # cores once built and fetched (the bound is 45 minutes).
 # --quick: small slices of the same sets and 200 k db_bench keys; 1.5
 # minutes once built. --no-setup skips deps + build (they are idempotent anyway).
