@@ -224,22 +224,7 @@ uint64_t BitVectorView::SelectExact(uint64_t k, bool ones) const {
     const uint64_t pos = LoadWord32(spill_ + 4 * i);
     return pos < num_bits_ ? pos : kNotFound;
   }
-  // A dense block's positions lie in [e, e + kExactSpan): at most
-  // kExactSpan / 64 + 1 words, so a corrupt entry cannot make this scan long.
-  uint64_t w = e >> 6;
-  const uint64_t last = std::min(num_words_, w + kExactSpan / 64 + 1);
-  if (w >= last) return kNotFound;
-  uint64_t word = (ones ? Word(w) : ~Word(w)) & (~uint64_t{0} << (e & 63));
-  for (;;) {
-    const uint64_t c = Popcount64(word);
-    if (rem < c) {
-      const uint64_t pos = w * 64 + SelectInWord(word, static_cast<int>(rem));
-      return pos < num_bits_ ? pos : kNotFound;
-    }
-    rem -= c;
-    if (++w >= last) return kNotFound;
-    word = ones ? Word(w) : ~Word(w);
-  }
+  return ScanDense(e, rem, ones);
 }
 
 uint64_t BitVectorView::Select1(uint64_t k) const {

@@ -32,6 +32,7 @@
 // query it. It borrows the image bytes, which must outlive it.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -156,6 +157,9 @@ class BitVectorView {
                        bool ones) const;
   // Select in the exact layout (kExactSelect).
   uint64_t SelectExact(uint64_t k, bool ones) const;
+  // The words scan of SelectExact in a dense block whose first position is
+  // e: the rem-th one (zero) from there.
+  uint64_t ScanDense(uint32_t e, uint64_t rem, bool ones) const;
 
   const char* words_ = nullptr;
   const char* rank_ = nullptr;
@@ -187,17 +191,15 @@ inline uint64_t BitVectorView::Rank1(uint64_t i) const {
   return r;
 }
 
-inline uint64_t BitVectorView::Select1Inline(uint64_t k) const {
-  if (exact_ == nullptr || !exact_ones_ || k >= num_ones_) return Select1(k);
-  const uint32_t e = LoadWord32(exact_ + 4 * (k >> kExactShift));
-  if (e & kSpillFlag) return SelectExact(k, true);
-  uint64_t rem = k & (kExactRate - 1);
+// A dense block's positions lie in [e, e + kExactSpan): at most
+// kExactSpan / 64 + 1 words, so a corrupt entry cannot make this scan long.
+inline uint64_t BitVectorView::ScanDense(uint32_t e, uint64_t rem,
+                                         bool ones) const {
+  const uint64_t flip = ones ? 0 : ~uint64_t{0};
   uint64_t w = e >> 6;
-  const uint64_t last = w + kExactSpan / 64 + 1 < num_words_
-                            ? w + kExactSpan / 64 + 1
-                            : num_words_;
+  const uint64_t last = std::min<uint64_t>(num_words_, w + kExactSpan / 64 + 1);
   if (w >= last) return kNotFound;
-  uint64_t word = Word(w) & (~uint64_t{0} << (e & 63));
+  uint64_t word = (Word(w) ^ flip) & (~uint64_t{0} << (e & 63));
   for (;;) {
     const uint64_t c = Popcount64(word);
     if (rem < c) {
@@ -206,8 +208,15 @@ inline uint64_t BitVectorView::Select1Inline(uint64_t k) const {
     }
     rem -= c;
     if (++w >= last) return kNotFound;
-    word = Word(w);
+    word = Word(w) ^ flip;
   }
+}
+
+inline uint64_t BitVectorView::Select1Inline(uint64_t k) const {
+  if (exact_ == nullptr || !exact_ones_ || k >= num_ones_) return Select1(k);
+  const uint32_t e = LoadWord32(exact_ + 4 * (k >> kExactShift));
+  if (e & kSpillFlag) return SelectExact(k, true);
+  return ScanDense(e, k & (kExactRate - 1), true);
 }
 
 }  // namespace sctable::coindex
